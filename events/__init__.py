@@ -1,0 +1,1 @@
+"""The shop's event contract: envelope, one model per event, publisher, schemas."""

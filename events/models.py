@@ -1,0 +1,280 @@
+"""The event contract: one envelope and one pydantic model per event.
+
+Every ``detail`` on the bus is ``{"metadata": {...}, "data": {...}}``. The JSON Schemas in
+``events/schemas/`` are generated from these models (``make schemas``) and committed: they are
+what other teams build on, so a change here is a change to a published contract.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
+
+from events.currencies import ISO_4217_CODES
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+MONEY_PATTERN = r"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$"
+
+
+def _iso_currency(code: str) -> str:
+    if code not in ISO_4217_CODES:
+        raise ValueError(f"{code!r} is not an ISO 4217 currency code")
+    return code
+
+
+OrderId = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="The order's id; also the name of its workflow execution.",
+        examples=["ord_4f9c2d1e8b7a4c3d9e0f1a2b3c4d5e6f"],
+    ),
+]
+Money = Annotated[
+    str,
+    Field(
+        pattern=MONEY_PATTERN,
+        description="An amount as a decimal string with at most two decimals.",
+        examples=["19.90"],
+    ),
+]
+Currency = Annotated[
+    str,
+    Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.", examples=["EUR"]),
+    AfterValidator(_iso_currency),
+]
+Comment = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ContractModel(BaseModel):
+    """Strict about the fields it knows, tolerant of ones it does not.
+
+    Ignoring unknown fields is what lets a producer add an optional field within a version
+    without breaking consumers (and why the schemas do not forbid additional properties).
+    Inputs from people (the orders API) are forbidding models of their own.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class Metadata(ContractModel):
+    event_id: uuid.UUID = Field(description="Unique per event; consumers deduplicate on it.")
+    event_version: int = Field(ge=1, description="Version of the event's schema.")
+    occurred_at: AwareDatetime = Field(description="When it happened (RFC 3339, UTC).")
+    correlation_id: OrderId = Field(description="The order id the event belongs to.")
+
+
+class Customer(ContractModel):
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr = Field(max_length=254)
+
+
+class LineItem(ContractModel):
+    sku: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+    name: str = Field(min_length=1, max_length=200)
+    quantity: int = Field(ge=1, le=1000)
+    unit_price: Money
+
+
+class OrderSummary(ContractModel):
+    """What a consumer needs to talk about an order without reading the orders table."""
+
+    order_id: OrderId
+    customer: Customer
+    items: list[LineItem] = Field(min_length=1, max_length=50)
+    total: Money
+    currency: Currency
+
+    @model_validator(mode="after")
+    def _total_matches_items(self) -> Self:
+        expected = sum(
+            (Decimal(item.unit_price) * item.quantity for item in self.items), Decimal(0)
+        )
+        if Decimal(self.total) != expected:
+            raise ValueError(f"total {self.total} does not equal the sum of the items {expected}")
+        return self
+
+
+# --- event data -------------------------------------------------------------------------
+
+
+class OrderPlacedData(OrderSummary):
+    placed_at: AwareDatetime
+
+
+class ApprovalRequestedData(OrderSummary):
+    requested_at: AwareDatetime
+    approval_deadline: AwareDatetime
+
+
+class OrderApprovedData(ContractModel):
+    order_id: OrderId
+    decision: Literal["approved"] = "approved"
+    decided_at: AwareDatetime
+    comment: Comment | None = None
+
+
+class OrderRejectedData(ContractModel):
+    order_id: OrderId
+    decision: Literal["rejected"] = "rejected"
+    decided_at: AwareDatetime
+    comment: Comment | None = None
+
+
+class OrderShippedData(OrderSummary):
+    shipped_at: AwareDatetime
+
+
+class OrderCancelledData(OrderSummary):
+    reason: Literal["rejected", "approval_timeout"] = Field(
+        description="rejected: the owner said no; approval_timeout: nobody answered in time."
+    )
+    cancelled_at: AwareDatetime
+
+
+class FeedbackDueData(OrderSummary):
+    due_at: AwareDatetime
+
+
+# --- events -----------------------------------------------------------------------------
+
+
+class Event(ContractModel):
+    """Base of every event: the ``detail`` of an EventBridge entry."""
+
+    detail_type: ClassVar[str]
+    source: ClassVar[str]
+    version: ClassVar[int] = 1
+    description: ClassVar[str]
+    consumers: ClassVar[tuple[str, ...]]
+
+    metadata: Metadata
+    data: Any
+
+    @classmethod
+    def create(cls, data: Any, *, occurred_at: datetime | None = None) -> Self:
+        """A new event for ``data``, correlated by its order id."""
+        return cls(
+            metadata=Metadata(
+                event_id=uuid.uuid4(),
+                event_version=cls.version,
+                occurred_at=occurred_at or utc_now(),
+                correlation_id=data.order_id,
+            ),
+            data=data,
+        )
+
+    @property
+    def order_id(self) -> str:
+        return str(self.data.order_id)
+
+    def detail_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def schema_name(cls) -> str:
+        return f"{cls.detail_type}.v{cls.version}"
+
+
+class OrderPlaced(Event):
+    detail_type = "OrderPlaced"
+    source = "shop.orders"
+    description = "A customer placed an order; it now waits for the owner's approval."
+    consumers = ("workflow", "notifications")
+    data: OrderPlacedData
+
+
+class ApprovalRequested(Event):
+    detail_type = "ApprovalRequested"
+    source = "shop.workflow"
+    description = "The workflow asks the store owner to approve the shipment before a deadline."
+    consumers = ("approvals", "orders")
+    data: ApprovalRequestedData
+
+
+class OrderApproved(Event):
+    detail_type = "OrderApproved"
+    source = "shop.approvals"
+    description = "The store owner approved the shipment."
+    consumers = ("workflow",)
+    data: OrderApprovedData
+
+
+class OrderRejected(Event):
+    detail_type = "OrderRejected"
+    source = "shop.approvals"
+    description = "The store owner rejected the shipment."
+    consumers = ("workflow",)
+    data: OrderRejectedData
+
+
+class OrderShipped(Event):
+    detail_type = "OrderShipped"
+    source = "shop.workflow"
+    description = "The order was approved and handed over for shipment."
+    consumers = ("orders", "notifications")
+    data: OrderShippedData
+
+
+class OrderCancelled(Event):
+    detail_type = "OrderCancelled"
+    source = "shop.workflow"
+    description = (
+        "The order was cancelled because the owner rejected it or nobody answered in time; "
+        "the order is deleted."
+    )
+    consumers = ("orders", "approvals", "notifications")
+    data: OrderCancelledData
+
+
+class FeedbackDue(Event):
+    detail_type = "FeedbackDue"
+    source = "shop.workflow"
+    description = "A day after shipment: time to ask the customer for feedback."
+    consumers = ("orders", "notifications")
+    data: FeedbackDueData
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    OrderPlaced,
+    ApprovalRequested,
+    OrderApproved,
+    OrderRejected,
+    OrderShipped,
+    OrderCancelled,
+    FeedbackDue,
+)
+EVENTS_BY_DETAIL_TYPE: dict[str, type[Event]] = {e.detail_type: e for e in ALL_EVENTS}
+
+
+class UnknownEventError(ValueError):
+    """An event whose detail-type is not part of the contract."""
+
+
+def parse_detail(detail_type: str, detail: Any) -> Event:
+    """The typed event for an EventBridge ``detail-type`` and ``detail``.
+
+    Raises ``UnknownEventError`` for a detail-type outside the contract and pydantic's
+    ``ValidationError`` (with field-level messages) for a detail that does not fit its model.
+    """
+    try:
+        model = EVENTS_BY_DETAIL_TYPE[detail_type]
+    except KeyError:
+        raise UnknownEventError(f"unknown detail-type {detail_type!r}") from None
+    return model.model_validate(detail)

@@ -1,0 +1,1 @@
+"""Pieces every service uses: wiring declarations, settings, the SQS event consumer."""

@@ -1,0 +1,67 @@
+"""Turns an SQS batch of EventBridge events into typed contract events, one at a time.
+
+Every consumer in the shop is a Lambda behind an SQS queue that a bus rule feeds. This wraps
+Powertools' batch processor so that each record is parsed (EventBridge envelope, then the
+event's own model), handed to domain code, and reported as a partial failure when anything
+raises: a bad record goes back to the queue (and after its receives, to the DLQ) without
+holding up the rest of the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.models import Event, parse_detail
+
+E = TypeVar("E", bound=Event)
+
+
+class UnexpectedEventError(ValueError):
+    """A contract event this consumer is not subscribed to (a mis-wired rule)."""
+
+
+def parse_record(record: SQSRecord, accepts: tuple[type[E], ...]) -> E:
+    envelope = EventBridgeModel.model_validate_json(record.body)
+    event = parse_detail(envelope.detail_type, envelope.detail)
+    if not isinstance(event, accepts):
+        raise UnexpectedEventError(f"{envelope.detail_type} is not handled here")
+    return event
+
+
+def consume_events(
+    event: dict[str, Any],
+    context: LambdaContext,
+    *,
+    accepts: tuple[type[E], ...],
+    handle: Callable[[E], object],
+    logger: Logger,
+) -> PartialItemFailureResponse:
+    """Process an SQS event whose records carry EventBridge events; report partial failures."""
+
+    def record_handler(record: SQSRecord) -> None:
+        typed = parse_record(record, accepts)
+        logger.append_keys(order_id=typed.order_id, event=typed.detail_type)
+        try:
+            outcome = handle(typed)
+            logger.info("handled", extra={"outcome": str(outcome)})
+        finally:
+            logger.remove_keys(["order_id", "event"])
+
+    return process_partial_response(
+        event=event,
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )

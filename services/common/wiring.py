@@ -1,0 +1,222 @@
+"""The vocabulary of a service's ``wiring.py``: what it owns and how its functions are triggered.
+
+Each service declares its resources once, as data. The CDK app (``infra/``) builds the cloud
+resources from these declarations and the local stack (``local/``) provisions the same ones on
+moto, so the two cannot drift apart. Names here are logical; each side turns them into
+physical names (``<prefix>-<service>-<name>``) and hands them to the functions through the
+environment variables the declarations name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal
+
+
+class Access(StrEnum):
+    READ = "read"
+    WRITE = "write"
+    READ_WRITE = "read_write"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A DynamoDB table (on-demand) with a string partition key and optional sort key."""
+
+    name: str
+    env_var: str
+    partition_key: str
+    sort_key: str | None = None
+    ttl_attribute: str | None = None
+    stream: bool = False  # NEW_AND_OLD_IMAGES when on.
+
+
+@dataclass(frozen=True)
+class Queue:
+    """An SQS queue; every queue gets a DLQ that receives a message after
+    ``max_receive_count`` failed receives."""
+
+    name: str
+    visibility_timeout_seconds: int = 60
+    max_receive_count: int = 5
+    env_var: str | None = None  # Only for queues a function writes to or reads by URL.
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """A rule on the bus that delivers matching events into one of the service's queues."""
+
+    name: str
+    queue: str
+    pattern: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """An SNS topic (the owner's notifications)."""
+
+    name: str
+    env_var: str
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A secret generated at deploy time (Secrets Manager) or start-up (local stack)."""
+
+    name: str
+    env_var: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A value the deployer chooses (CDK context) or the local stack sets: a sender address,
+    a duration. ``env_var`` hands it to every function of the service; a setting used only as
+    a state machine substitution has none. ``default`` is the cloud default, ``local_default``
+    the local stack's (durations there are seconds, not days)."""
+
+    name: str
+    description: str
+    env_var: str | None = None
+    default: str | None = None
+    local_default: str | None = None
+
+
+@dataclass(frozen=True)
+class StateMachine:
+    """A Standard state machine from an ASL file with ``${...}`` substitutions.
+
+    ``substitutions`` maps each placeholder to where its value comes from: ``queue_url:<q>``,
+    ``bus_name``, or ``setting:<name>`` (a duration or other deploy-time setting).
+    """
+
+    name: str
+    env_var: str
+    definition_file: str  # relative to the repository root
+    substitutions: dict[str, str]
+    sends_to_queues: tuple[str, ...] = ()
+    puts_events: bool = True
+
+
+# --- function triggers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SqsTrigger:
+    queue: str
+    batch_size: int = 10
+    max_batching_window_seconds: int = 0
+    kind: Literal["sqs"] = "sqs"
+
+
+@dataclass(frozen=True)
+class StreamTrigger:
+    table: str
+    batch_size: int = 25
+    max_retry_attempts: int = 10
+    kind: Literal["stream"] = "stream"
+
+
+@dataclass(frozen=True)
+class HttpRoute:
+    method: str
+    path: str  # API Gateway style, e.g. /orders/{order_id}
+
+
+@dataclass(frozen=True)
+class HttpApiTrigger:
+    """An API Gateway HTTP API (payload format 2.0) in front of the function."""
+
+    routes: tuple[HttpRoute, ...]
+    kind: Literal["http_api"] = "http_api"
+
+
+@dataclass(frozen=True)
+class FunctionUrlTrigger:
+    """A public Lambda Function URL (auth NONE: the request's own proof is the guard).
+
+    ``env_var``, when set, hands the URL (without a trailing slash) to every function of the
+    service, e.g. so the function that writes links knows where they point.
+    """
+
+    env_var: str | None = None
+    kind: Literal["function_url"] = "function_url"
+
+
+Trigger = SqsTrigger | StreamTrigger | HttpApiTrigger | FunctionUrlTrigger
+
+
+# --- permissions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Permissions:
+    """What a function may touch, named by logical resource; turned into one role per function."""
+
+    tables: dict[str, Access] = field(default_factory=dict)
+    send_to_queues: tuple[str, ...] = ()
+    publish_to_topics: tuple[str, ...] = ()
+    read_secrets: tuple[str, ...] = ()
+    put_events: bool = False
+    start_executions: tuple[str, ...] = ()  # state machines by name
+    send_task_results: bool = False  # states:SendTaskSuccess/Failure (cannot be resource-scoped)
+    send_email: bool = False
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str
+    handler: str  # dotted path: services.<service>.handlers.<module>.<callable>
+    trigger: Trigger
+    permissions: Permissions
+    description: str
+    timeout_seconds: int = 10
+    memory_mb: int = 256
+    environment: dict[str, str] = field(default_factory=dict)  # fixed, non-resource settings
+
+
+@dataclass(frozen=True)
+class ServiceWiring:
+    name: str
+    tables: tuple[Table, ...] = ()
+    queues: tuple[Queue, ...] = ()
+    subscriptions: tuple[Subscription, ...] = ()
+    topics: tuple[Topic, ...] = ()
+    secrets: tuple[Secret, ...] = ()
+    state_machines: tuple[StateMachine, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    functions: tuple[Function, ...] = ()
+
+    def __post_init__(self) -> None:
+        known_queues = {q.name for q in self.queues}
+        known_tables = {t.name for t in self.tables}
+        for sub in self.subscriptions:
+            if sub.queue not in known_queues:
+                raise ValueError(f"{self.name}: subscription {sub.name} targets unknown queue")
+        for fn in self.functions:
+            trigger = fn.trigger
+            if isinstance(trigger, SqsTrigger) and trigger.queue not in known_queues:
+                raise ValueError(f"{self.name}: {fn.name} is triggered by an unknown queue")
+            if isinstance(trigger, StreamTrigger) and trigger.table not in known_tables:
+                raise ValueError(f"{self.name}: {fn.name} is triggered by an unknown table")
+            if isinstance(trigger, StreamTrigger) and not self.table(trigger.table).stream:
+                raise ValueError(f"{self.name}: {fn.name} needs a stream on {trigger.table}")
+
+    def table(self, name: str) -> Table:
+        return next(t for t in self.tables if t.name == name)
+
+    def queue(self, name: str) -> Queue:
+        return next(q for q in self.queues if q.name == name)
+
+    def function(self, name: str) -> Function:
+        return next(f for f in self.functions if f.name == name)
+
+
+def event_pattern(source: str, *detail_types: str) -> dict[str, Any]:
+    """The rule pattern for some events of one producer."""
+    return {"source": [source], "detail-type": list(detail_types)}
+
+
+# Environment variables every function gets, whatever it declares.
+BUS_ENV_VAR = "EVENT_BUS_NAME"
