@@ -123,6 +123,8 @@ class Provisioner:
             arn = self._state_machine(wiring, machine, out)
             out.state_machine_arns[machine.name] = arn
             out.env[machine.env_var] = arn
+        for sender in wiring.email_sender_settings:
+            self._client("sesv2").create_email_identity(EmailIdentity=self.setting(wiring, sender))
         for setting in wiring.settings:
             if setting.env_var:
                 out.env[setting.env_var] = self.setting(wiring, setting.name)
@@ -209,12 +211,12 @@ class Provisioner:
         )
 
     def _secret(self, service: str, name: str, description: str) -> str:
-        created = self._client("secretsmanager").create_secret(
-            Name=self.names.physical(service, name),
-            Description=description,
-            SecretString=secrets.token_hex(32),
+        # By name, not ARN: the ARN's random suffix would differ on every start.
+        physical = self.names.physical(service, name)
+        self._client("secretsmanager").create_secret(
+            Name=physical, Description=description, SecretString=secrets.token_hex(32)
         )
-        return str(created["ARN"])
+        return physical
 
     def _state_machine(
         self, wiring: ServiceWiring, machine: StateMachine, out: ProvisionedService

@@ -186,6 +186,8 @@ class ServiceWiring:
     secrets: tuple[Secret, ...] = ()
     state_machines: tuple[StateMachine, ...] = ()
     settings: tuple[Setting, ...] = ()
+    # Settings whose value is an address the service sends email from (an SES identity).
+    email_sender_settings: tuple[str, ...] = ()
     functions: tuple[Function, ...] = ()
 
     def __post_init__(self) -> None:

@@ -1,0 +1,235 @@
+"""Event source mappings, emulated: SQS queues and DynamoDB streams feeding local functions.
+
+They behave as Lambda's pollers do, because the handlers depend on it:
+- SQS: up to ``batch_size`` messages per invocation; a returned ``batchItemFailures`` list
+  deletes every other message and leaves the failed ones to come back after the visibility
+  timeout; a raised error leaves the whole batch. The queue's own redrive policy moves a
+  message to its DLQ after ``maxReceiveCount`` receives (moto implements that part).
+- DynamoDB streams: records in order per shard; on a partial failure the shard restarts from
+  the first failed record; after ``max_retry_attempts`` failed tries of a batch it is skipped
+  and logged (Lambda would send it to an on-failure destination).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Protocol
+
+from local.lambda_runtime import InvocationError, LocalFunction
+
+log = logging.getLogger("shop.local.esm")
+
+
+class EventSource(Protocol):
+    name: str
+
+    def poll_once(self) -> int:
+        """Deliver at most one batch; returns how many records were delivered."""
+        ...
+
+
+class SqsEventSource:
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        queue_arn: str,
+        function: LocalFunction,
+        *,
+        batch_size: int = 10,
+        wait_seconds: int = 1,
+        region: str = "us-east-1",
+    ) -> None:
+        self.name = f"sqs:{queue_arn.rsplit(':', 1)[-1]}"
+        self._sqs = sqs
+        self._url = queue_url
+        self._arn = queue_arn
+        self._function = function
+        self._batch_size = batch_size
+        self._wait = wait_seconds
+        self._region = region
+
+    def poll_once(self) -> int:
+        messages = self._sqs.receive_message(
+            QueueUrl=self._url,
+            MaxNumberOfMessages=self._batch_size,
+            WaitTimeSeconds=self._wait,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not messages:
+            return 0
+        event = {"Records": [self._record(m) for m in messages]}
+        try:
+            response = self._function.invoke(event, trigger=f"{self.name} x{len(messages)}")
+        except InvocationError:
+            return len(messages)  # all of them come back after the visibility timeout
+        failed = _failed_ids(response)
+        done = [m for m in messages if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            self._sqs.delete_message_batch(
+                QueueUrl=self._url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + 10])
+                ],
+            )
+        return len(messages)
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message.get("MD5OfBody", ""),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self._arn,
+            "awsRegion": self._region,
+        }
+
+
+class DynamoDbStreamEventSource:
+    def __init__(
+        self,
+        streams: Any,
+        stream_arn: str,
+        function: LocalFunction,
+        *,
+        batch_size: int = 25,
+        max_retry_attempts: int = 10,
+        region: str = "us-east-1",
+    ) -> None:
+        self.name = f"stream:{stream_arn.split('/')[1]}"
+        self._streams = streams
+        self._arn = stream_arn
+        self._function = function
+        self._batch_size = batch_size
+        self._max_retries = max_retry_attempts
+        self._region = region
+        self._iterators: dict[str, str] = {}
+        self._pending: dict[str, list[dict[str, Any]]] = {}
+        self._attempts: dict[str, int] = {}
+
+    def poll_once(self) -> int:
+        self._discover_shards()
+        delivered = 0
+        for shard_id in list(self._iterators):
+            delivered += self._poll_shard(shard_id)
+        return delivered
+
+    def _discover_shards(self) -> None:
+        shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
+        for shard in shards:
+            if shard["ShardId"] not in self._iterators:
+                self._iterators[shard["ShardId"]] = self._streams.get_shard_iterator(
+                    StreamArn=self._arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+                )["ShardIterator"]
+                self._pending[shard["ShardId"]] = []
+
+    def _poll_shard(self, shard_id: str) -> int:
+        pending = self._pending[shard_id]
+        if len(pending) < self._batch_size:
+            page = self._streams.get_records(
+                ShardIterator=self._iterators[shard_id], Limit=self._batch_size
+            )
+            self._iterators[shard_id] = page["NextShardIterator"]
+            pending.extend(page["Records"])
+        if not pending:
+            return 0
+        batch = pending[: self._batch_size]
+        event = {"Records": [self._record(r) for r in batch]}
+        try:
+            response = self._function.invoke(event, trigger=f"{self.name} x{len(batch)}")
+            failed = _failed_ids(response)
+        except InvocationError:
+            failed = {batch[0]["dynamodb"]["SequenceNumber"]}
+        if not failed:
+            del pending[: len(batch)]
+            self._attempts.pop(shard_id, None)
+            return len(batch)
+        first_failed = next(
+            i for i, r in enumerate(batch) if r["dynamodb"]["SequenceNumber"] in failed
+        )
+        del pending[:first_failed]  # checkpoint before the first failure, retry from there
+        attempts = self._attempts.get(shard_id, 0) + 1
+        if attempts > self._max_retries:
+            log.error(
+                "%s: giving up on %d record(s) after %d tries", self.name, len(batch), attempts
+            )
+            del pending[: len(batch) - first_failed]
+            attempts = 0
+        self._attempts[shard_id] = attempts
+        return len(batch)
+
+    def _record(self, record: dict[str, Any]) -> dict[str, Any]:
+        dynamodb = dict(record["dynamodb"])
+        created = dynamodb.get("ApproximateCreationDateTime")
+        if isinstance(created, datetime):  # boto3 parsed it; Lambda sends epoch seconds
+            dynamodb["ApproximateCreationDateTime"] = created.timestamp()
+        return {
+            "eventID": record["eventID"],
+            "eventName": record["eventName"],
+            "eventVersion": record.get("eventVersion", "1.1"),
+            "eventSource": "aws:dynamodb",
+            "awsRegion": self._region,
+            "dynamodb": dynamodb,
+            "eventSourceARN": self._arn,
+        }
+
+
+def _failed_ids(response: Any) -> set[str]:
+    if isinstance(response, dict):
+        return {f["itemIdentifier"] for f in response.get("batchItemFailures", [])}
+    return set()
+
+
+class EventSourceRunner:
+    """Runs each event source in its own thread until stopped."""
+
+    def __init__(self, sources: list[EventSource], *, idle_seconds: float = 0.1) -> None:
+        self._sources = sources
+        self._idle = idle_seconds
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.errors: list[BaseException] = []
+
+    def start(self) -> None:
+        for source in self._sources:
+            thread = threading.Thread(
+                target=self._loop, args=(source,), name=source.name, daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def _loop(self, source: EventSource) -> None:
+        while not self._stop.is_set():
+            try:
+                delivered = source.poll_once()
+            except Exception as error:  # the poller must outlive a flaky endpoint
+                if self._stop.is_set():
+                    return
+                log.exception("%s: polling failed", source.name)
+                self.errors.append(error)
+                delivered = 0
+            if not delivered:
+                self._stop.wait(self._idle)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+
+def drain(sources: list[EventSource], *, until: Callable[[], bool] | None = None) -> int:
+    """Poll every source until a full round delivers nothing (or ``until`` holds)."""
+    total = 0
+    while True:
+        delivered = sum(source.poll_once() for source in sources)
+        total += delivered
+        if not delivered or (until is not None and until()):
+            return total

@@ -1,0 +1,52 @@
+"""moto in server mode on 127.0.0.1: the embedded AWS that standard clients can reach."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import urllib.request
+
+from moto.server import ThreadedMotoServer
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+class MotoServer:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._server = ThreadedMotoServer(ip_address=host, port=self.port, verbose=False)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> None:
+        # moto's Step Functions interpreter calls back into the server on this port.
+        os.environ["MOTO_PORT"] = str(self.port)
+        self._server.start()
+        request = urllib.request.Request(  # noqa: S310 - our own loopback server
+            f"{self.url}/moto-api/config",
+            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            headers={"content-type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(request, timeout=10):  # noqa: S310 - our own loopback server
+            pass
+
+    def client_environment(self) -> dict[str, str]:
+        """What boto3 (and the aws CLI) need to reach this server and nothing else."""
+        return {
+            "AWS_ENDPOINT_URL": self.url,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_SESSION_TOKEN": "local",
+        }
+
+    def stop(self) -> None:
+        self._server.stop()

@@ -1,0 +1,176 @@
+"""The whole shop on one machine: provision every service, run its functions, route HTTP.
+
+``LocalStack`` works against whatever AWS boto3 reaches: moto in server mode for ``shop
+local`` (see ``local.moto_server``), or moto in-process for tests. Every function is loaded
+fresh (a cold start), every SQS and stream trigger gets an emulated event source mapping,
+and the HTTP triggers are served by one router.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+from local.event_sources import (
+    DynamoDbStreamEventSource,
+    EventSource,
+    EventSourceRunner,
+    SqsEventSource,
+)
+from local.gateway import Router, function_url_prefix
+from local.lambda_runtime import BeforeInvoke, LocalFunction, load_function
+from local.provision import LocalNames, ProvisionedService, Provisioner
+from local.services import ALL_SERVICES
+from local.settings import LocalStackSettings
+from services.common.wiring import (
+    FunctionUrlTrigger,
+    ServiceWiring,
+    SqsTrigger,
+    StreamTrigger,
+)
+
+log = logging.getLogger("shop.local")
+
+
+class EnvironmentConflictError(RuntimeError):
+    """Two services want the same environment variable with different values; in one process
+    the second would silently win, so the stack refuses to start."""
+
+
+@dataclass
+class LocalStack:
+    settings: LocalStackSettings
+    base_url: str = "http://local.test"
+    services: tuple[ServiceWiring, ...] = ALL_SERVICES
+    before_invoke: BeforeInvoke | None = None
+    provisioned: dict[str, ProvisionedService] = field(default_factory=dict)
+    functions: dict[str, LocalFunction] = field(default_factory=dict)
+    sources: list[EventSource] = field(default_factory=list)
+    router: Router = field(default_factory=Router)
+    _runner: EventSourceRunner | None = None
+    _saved_env: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def names(self) -> LocalNames:
+        return LocalNames(prefix=self.settings.prefix, bus=self.settings.bus_name)
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=self.settings.region)  # type: ignore[call-overload]
+
+    def provision(self) -> None:
+        function_urls = {
+            f"{w.name}/{f.name}": self.base_url + function_url_prefix(w.name, f.name)
+            for w in self.services
+            for f in w.functions
+            if isinstance(f.trigger, FunctionUrlTrigger)
+        }
+        provisioner = Provisioner(
+            self.names,
+            self.settings.wiring_settings(),
+            self.client,
+            visibility_timeout_seconds=self.settings.visibility_timeout_seconds,
+            function_urls=function_urls,
+        )
+        for wiring in self.services:
+            self.provisioned[wiring.name] = provisioner.provision(wiring)
+        self._export(self._merged_environment())
+
+    def _merged_environment(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for name, service in self.provisioned.items():
+            for var, value in service.env.items():
+                if merged.get(var, value) != value:
+                    raise EnvironmentConflictError(f"{var} is set differently by {name}")
+                merged[var] = value
+        return merged
+
+    def _export(self, env: dict[str, str]) -> None:
+        for var, value in env.items():
+            self._saved_env.setdefault(var, os.environ.get(var))
+            os.environ[var] = value
+
+    def load_functions(self) -> None:
+        for wiring in self.services:
+            service = self.provisioned[wiring.name]
+            for spec in wiring.functions:
+                function = load_function(wiring.name, spec, fresh=True)
+                function.before_invoke = self.before_invoke
+                self.functions[function.qualified_name] = function
+                self.router.add(function)
+                if source := self._event_source(service, function):
+                    self.sources.append(source)
+
+    def _event_source(
+        self, service: ProvisionedService, function: LocalFunction
+    ) -> EventSource | None:
+        trigger = function.spec.trigger
+        if isinstance(trigger, SqsTrigger):
+            url = service.queue_urls[trigger.queue]
+            arn = self.client("sqs").get_queue_attributes(
+                QueueUrl=url, AttributeNames=["QueueArn"]
+            )["Attributes"]["QueueArn"]
+            return SqsEventSource(
+                self.client("sqs"),
+                url,
+                arn,
+                function,
+                batch_size=trigger.batch_size,
+                region=self.settings.region,
+            )
+        if isinstance(trigger, StreamTrigger):
+            return DynamoDbStreamEventSource(
+                self.client("dynamodbstreams"),
+                service.table_streams[trigger.table],
+                function,
+                batch_size=trigger.batch_size,
+                max_retry_attempts=trigger.max_retry_attempts,
+                region=self.settings.region,
+            )
+        return None
+
+    def start(self) -> None:
+        self.provision()
+        self.load_functions()
+        self._runner = EventSourceRunner(self.sources)
+        self._runner.start()
+        log.info(
+            "local stack up: %d functions, %d event sources", len(self.functions), len(self.sources)
+        )
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            self._runner.stop()
+            self._runner = None
+        for var, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(var, None)
+            else:
+                os.environ[var] = value
+        self._saved_env.clear()
+
+    @property
+    def state_machine_arn(self) -> str:
+        return next(iter(self.provisioned["workflow"].state_machine_arns.values()))
+
+    def dlq_urls(self) -> dict[str, str]:
+        """Every DLQ of the stack, by "<service>/<queue>"."""
+        return {
+            f"{name}/{queue}": url
+            for name, service in self.provisioned.items()
+            for queue, url in service.dlq_urls.items()
+        }
+
+
+@contextmanager
+def running(stack: LocalStack) -> Iterator[LocalStack]:
+    stack.start()
+    try:
+        yield stack
+    finally:
+        stack.stop()
