@@ -43,6 +43,14 @@ class HttpResponse:
     def text(self) -> str:
         return self.body.decode("utf-8")
 
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    def json_status(self) -> str | None:
+        """The ``status`` field of a JSON body (an order's state), if any."""
+        body = self.json() if self.body else {}
+        return body.get("status") if isinstance(body, dict) else None
+
 
 def match_route(
     routes: tuple[HttpRoute, ...], method: str, path: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from local.bus_tap import BusTap
 from local.event_sources import (
     DynamoDbStreamEventSource,
     EventSource,
@@ -25,6 +27,7 @@ from local.event_sources import (
 )
 from local.gateway import Router, function_url_prefix
 from local.lambda_runtime import BeforeInvoke, LocalFunction, load_function
+from local.mailbox import Mailbox
 from local.provision import LocalNames, ProvisionedService, Provisioner
 from local.services import ALL_SERVICES
 from local.settings import LocalStackSettings
@@ -54,6 +57,8 @@ class LocalStack:
     sources: list[EventSource] = field(default_factory=list)
     router: Router = field(default_factory=Router)
     _runner: EventSourceRunner | None = None
+    _mailbox: Mailbox | None = None
+    _tap: BusTap | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -136,6 +141,12 @@ class LocalStack:
 
     def start(self) -> None:
         self.provision()
+        self._tap = BusTap(
+            self.client("events"),
+            self.client("sqs"),
+            self.settings.bus_name,
+            self.names.physical("local", "bus-tap"),
+        )
         self.load_functions()
         self._runner = EventSourceRunner(self.sources)
         self._runner.start()
@@ -153,6 +164,45 @@ class LocalStack:
             else:
                 os.environ[var] = value
         self._saved_env.clear()
+
+    @property
+    def mailbox(self) -> Mailbox:
+        if self._mailbox is None:
+            topics = [arn for s in self.provisioned.values() for arn in s.topic_arns.values()]
+            self._mailbox = Mailbox(self.settings.region, topics)
+        return self._mailbox
+
+    @property
+    def tap(self) -> BusTap:
+        """Every shop event on the bus since the stack started."""
+        if self._tap is None:
+            raise RuntimeError("the stack is not started")
+        return self._tap
+
+    def queue_urls(self) -> list[str]:
+        return [url for s in self.provisioned.values() for url in s.queue_urls.values()]
+
+    def wait_until_idle(self, timeout: float = 30.0) -> None:
+        """Wait until no service queue holds a message, visible or in flight (twice in a row,
+        so a handler that is just publishing has time to land its events)."""
+        sqs = self.client("sqs")
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while quiet < 2:
+            busy = 0
+            for url in self.queue_urls():
+                attributes = sqs.get_queue_attributes(
+                    QueueUrl=url,
+                    AttributeNames=[
+                        "ApproximateNumberOfMessages",
+                        "ApproximateNumberOfMessagesNotVisible",
+                    ],
+                )["Attributes"]
+                busy += sum(int(v) for v in attributes.values())
+            quiet = quiet + 1 if busy == 0 else 0
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{busy} message(s) still queued after {timeout} s")
+            time.sleep(0.2)
 
     @property
     def state_machine_arn(self) -> str:
