@@ -2,36 +2,52 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+PIP := $(BIN)/pip --quiet --disable-pip-version-check
+LOCAL_STAMP := $(VENV)/.installed-local
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help venv demo local test lint format typecheck schemas catalogue openapi unit contract integration e2e infra browser clean
+.PHONY: help demo local test lint format typecheck schemas openapi clean
 
 help:
 	@echo "make demo   - set everything up and run the demo on the local stack"
 	@echo "make test   - set everything up and run lint, type check and the whole suite"
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev,cdk,browser]'
-	touch $(STAMP)
+	$(PIP) install --upgrade pip
 
-venv: $(STAMP)
+# The local stack needs the runtime and moto only; tests add the dev tools, CDK and Playwright.
+$(LOCAL_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[local]'
+	touch $@
 
-lint: $(STAMP)
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(PIP) install -e '.[dev,cdk,browser]'
+	touch $@ $(LOCAL_STAMP)
+
+demo: $(LOCAL_STAMP)
+	$(BIN)/shop demo
+
+local: $(LOCAL_STAMP)
+	$(BIN)/shop local
+
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV_STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-typecheck: $(STAMP)
-	$(BIN)/mypy events services local infra
+typecheck: $(DEV_STAMP)
+	$(BIN)/mypy events services local infra tests
 
-schemas: $(STAMP)
+schemas: $(DEV_STAMP)
 	$(BIN)/python -m events.schema_gen
 	$(BIN)/python -m events.catalogue
+
+openapi: $(DEV_STAMP)
+	$(BIN)/python -m services.orders.openapi
 
 test: lint typecheck
 	$(BIN)/python -m pytest

@@ -1,0 +1,149 @@
+"""The ``shop`` command line: run the local stack, the demo, and poke at a running stack."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from local import http_client
+from local.logs import configure
+from local.settings import LocalStackSettings
+
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def _item(text: str) -> dict[str, Any]:
+    """SKU:NAME:QUANTITY:UNIT_PRICE, e.g. MUG-01:Enamel mug:2:12.50"""
+    try:
+        sku, name, quantity, price = text.split(":")
+        Decimal(price)
+        return {"sku": sku, "name": name, "quantity": int(quantity), "unit_price": price}
+    except (ValueError, InvalidOperation):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not SKU:NAME:QUANTITY:UNIT_PRICE (e.g. MUG-01:Enamel mug:2:12.50)"
+        ) from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="shop", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    local = commands.add_parser("local", help="run the whole shop on this machine until Ctrl-C")
+    local.add_argument("--port", type=int, default=8080, help="HTTP gateway port (0: any free)")
+    local.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free)")
+    demo = commands.add_parser("demo", help="three orders, three endings, then exit")
+    for sub in (local, demo):
+        sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
+        sub.add_argument("--verbose", action="store_true", help="also show the handlers' logs")
+
+    orders = commands.add_parser("orders", help="place or read an order on a running stack")
+    order_commands = orders.add_subparsers(dest="order_command", required=True)
+    place = order_commands.add_parser("place", help="place an order")
+    place.add_argument("--name", default="Ada Lovelace")
+    place.add_argument("--email", default="ada@example.com")
+    place.add_argument(
+        "--item", type=_item, action="append", dest="items", metavar="SKU:NAME:QTY:PRICE"
+    )
+    place.add_argument("--currency", default="EUR")
+    place.add_argument("--idempotency-key")
+    get = order_commands.add_parser("get", help="show an order")
+    get.add_argument("order_id")
+    outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
+    outbox.add_argument("--limit", type=int, default=10)
+    for sub in (place, get, outbox):
+        sub.add_argument(
+            "--url", default=DEFAULT_URL, help=f"the local stack (default {DEFAULT_URL})"
+        )
+    return parser
+
+
+def _run_local(args: argparse.Namespace) -> int:
+    from local.server import LocalServer  # noqa: PLC0415 - moto loads only for commands that need it
+
+    configure(json_logs=args.json_logs, verbose=args.verbose)
+    settings = LocalStackSettings(port=args.port, moto_port=args.moto_port)
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stopped.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    with LocalServer(settings) as server:
+        print("shop local stack is up:")
+        for name, url in server.urls().items():
+            print(f"  {name:<36} {url}")
+        print(
+            f"  approval window {settings.approval_window_seconds} s, "
+            f"feedback delay {settings.feedback_delay_seconds} s. Ctrl-C stops."
+        )
+        sys.stdout.flush()
+        stopped.wait()
+        print("\nstopping...")
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from local import demo  # noqa: PLC0415
+    from local.server import LocalServer  # noqa: PLC0415
+
+    configure(json_logs=args.json_logs, verbose=args.verbose)
+    settings = LocalStackSettings(
+        prefix="shop-demo",
+        port=0,
+        moto_port=0,
+        approval_window_seconds=8,
+        feedback_delay_seconds=3,
+    )
+    with LocalServer(settings) as server:
+        print(f"local stack up at {server.url} (mailbox: {server.url}/mailbox)")
+        return 0 if demo.run(server, sys.stdout) else 1
+
+
+def _orders(args: argparse.Namespace) -> int:
+    if args.order_command == "place":
+        items = args.items or [_item("MUG-01:Enamel mug:1:12.50")]
+        payload = {
+            "customer": {"name": args.name, "email": args.email},
+            "items": items,
+            "currency": args.currency,
+        }
+        headers = {"idempotency-key": args.idempotency_key} if args.idempotency_key else {}
+        response = http_client.post_json(f"{args.url}/orders", payload, headers)
+    else:
+        response = http_client.send("GET", f"{args.url}/orders/{args.order_id}")
+    print(json.dumps(response.json(), indent=2) if response.body else response.status)
+    return 0 if response.status < 400 else 1
+
+
+def _outbox(args: argparse.Namespace) -> int:
+    response = http_client.send("GET", f"{args.url}/mailbox.json")
+    if response.status != 200:
+        print(f"no local stack answered at {args.url}: HTTP {response.status}", file=sys.stderr)
+        return 1
+    for item in response.json()[: args.limit]:
+        who = "owner" if item["kind"] == "owner" else ", ".join(item["to"])
+        print(f"{item['seen_at'][11:19]}  {item['kind']:<5}  to {who}\n  {item['subject']}")
+        if item["kind"] == "owner":
+            print("  " + item["text"].replace("\n", "\n  "))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "local":
+            return _run_local(args)
+        if args.command == "demo":
+            return _run_demo(args)
+        if args.command == "orders":
+            return _orders(args)
+        return _outbox(args)
+    except OSError as error:  # connection refused, reset, timed out
+        print(f"could not reach the local stack: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

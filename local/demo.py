@@ -1,0 +1,159 @@
+"""``shop demo``: three orders, three endings, on a freshly started local stack.
+
+One order is approved, one rejected (both by following the links in the owner's message
+like a browser: GET the page, POST its form) and one left to time out. The demo waits for
+every workflow to end and prints each order's timeline; it succeeds only if all three ended
+as their decision implies.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TextIO
+
+from local import http_client
+from local.links import decision_link, follow
+from local.server import LocalServer
+
+CUSTOMERS = (
+    ("Ada Lovelace", "ada@example.com", "approve"),
+    ("Grace Hopper", "grace@example.com", "reject"),
+    ("Alan Turing", "alan@example.com", None),
+)
+ITEMS = [
+    {"sku": "MUG-01", "name": "Enamel mug", "quantity": 2, "unit_price": "12.50"},
+    {"sku": "TEA-42", "name": "Assam tea, 250 g", "quantity": 1, "unit_price": "7.90"},
+]
+EXPECTED = {
+    "approve": ("feedback_requested", ["order received", "shipped", "feedback"]),
+    "reject": ("deleted", ["order received", "cancelled"]),
+    None: ("deleted", ["order received", "cancelled"]),
+}
+
+
+@dataclass
+class DemoOrder:
+    customer: str
+    email: str
+    decision: str | None
+    order_id: str = ""
+    placed: float = 0.0
+
+
+def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        time.sleep(0.25)
+
+
+def run(server: LocalServer, out: TextIO) -> bool:
+    assert server.stack is not None
+    stack, base = server.stack, server.url
+    orders = [DemoOrder(name, email, decision) for name, email, decision in CUSTOMERS]
+
+    for order in orders:
+        response = http_client.post_json(
+            f"{base}/orders",
+            {
+                "customer": {"name": order.customer, "email": order.email},
+                "items": ITEMS,
+                "currency": "EUR",
+            },
+        )
+        if response.status != 201:
+            raise RuntimeError(f"placing an order failed: {response.status} {response.text}")
+        order.order_id = response.json()["order_id"]
+        order.placed = time.time()
+        print(f"placed {order.order_id} for {order.customer}", file=out)
+
+    def owner_text(order_id: str) -> str | None:
+        for item in http_client.send("GET", f"{base}/mailbox.json").json():
+            if item["kind"] == "owner" and order_id in item["text"]:
+                return str(item["text"])
+        return None
+
+    for order in orders:
+        if order.decision is None:
+            print(f"leaving {order.order_id} unanswered: it will time out", file=out)
+            continue
+        _wait(lambda o=order: owner_text(o.order_id) is not None, 30, "the owner's message")  # type: ignore[misc]
+        link = decision_link(owner_text(order.order_id) or "", order.decision)
+        page, result = follow(http_client.send, link)
+        status = result.status if result else page.status
+        print(
+            f"owner chose {order.decision} for {order.order_id} (HTTP {page.status}, {status})",
+            file=out,
+        )
+
+    sfn = stack.client("stepfunctions")
+
+    def execution_status(order_id: str) -> str:
+        arn = stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order_id}"
+        return str(sfn.describe_execution(executionArn=arn)["status"])
+
+    window = stack.settings.approval_window_seconds + stack.settings.feedback_delay_seconds
+    _wait(
+        lambda: all(execution_status(o.order_id) != "RUNNING" for o in orders),
+        window + 60,
+        "every workflow to end",
+    )
+    _wait(lambda: _all_emails_in(server, orders), 30, "the last emails")
+    stack.wait_until_idle()
+
+    ok = True
+    for order in orders:
+        ok &= _print_timeline(server, order, execution_status(order.order_id), out)
+    print("\nall three orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
+    return ok
+
+
+def _emails_for(server: LocalServer, order: DemoOrder) -> list[str]:
+    assert server.stack is not None
+    return [
+        m.subject
+        for m in reversed(server.stack.mailbox.emails_to(order.email))
+        if order.order_id in m.subject
+    ]
+
+
+def _all_emails_in(server: LocalServer, orders: list[DemoOrder]) -> bool:
+    return all(len(_emails_for(server, o)) >= len(EXPECTED[o.decision][1]) for o in orders)
+
+
+def _final_state(server: LocalServer, order_id: str) -> str:
+    response = http_client.send("GET", f"{server.url}/orders/{order_id}")
+    if response.status == 404:
+        return "deleted"
+    return str(response.json_status())
+
+
+def _print_timeline(server: LocalServer, order: DemoOrder, execution: str, out: TextIO) -> bool:
+    assert server.stack is not None
+    lines: list[tuple[float, str]] = []
+    for event in server.stack.tap.for_order(order.order_id):
+        at = datetime.fromisoformat(event.detail["metadata"]["occurred_at"]).timestamp()
+        extra = event.detail["data"].get("reason") or event.detail["data"].get("comment") or ""
+        lines.append((at, f"event  {event.detail_type:<18} {extra}".rstrip()))
+    for mail in server.stack.mailbox.items():
+        if order.order_id in mail.subject or (mail.kind == "owner" and order.order_id in mail.body):
+            who = "owner" if mail.kind == "owner" else "email"
+            lines.append((mail.seen_at.timestamp(), f"{who}  {mail.subject}"))
+    state = _final_state(server, order.order_id)
+    expected_state, expected_mail = EXPECTED[order.decision]
+    subjects = [s.lower() for s in _emails_for(server, order)]
+    mail_ok = len(subjects) == len(expected_mail) and all(
+        word in subject for word, subject in zip(expected_mail, subjects, strict=True)
+    )
+    ok = state == expected_state and execution == "SUCCEEDED" and mail_ok
+    label = order.decision or "no answer"
+    print(f"\n{order.order_id}  {order.customer}  ({label})", file=out)
+    for at, text in sorted(lines):
+        print(f"  +{at - order.placed:6.1f}s  {text}", file=out)
+    verdict = "as expected" if ok else f"EXPECTED {expected_state} with {expected_mail}"
+    print(f"  final: order {state}, workflow {execution.lower()} — {verdict}", file=out)
+    return ok
