@@ -20,6 +20,9 @@ os.environ.update(
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Shop",
         "POWERTOOLS_METRICS_DISABLED": "true",
+        # botocore addresses DynamoDB Streams by account id (<account>.streams-ddb...), a host
+        # moto 5.2.5 does not intercept; the regional endpoint is equivalent.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
     }
 )
 os.environ.pop("AWS_PROFILE", None)

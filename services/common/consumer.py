@@ -22,6 +22,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
 
 from events.models import Event, parse_detail
 
@@ -32,9 +33,32 @@ class UnexpectedEventError(ValueError):
     """A contract event this consumer is not subscribed to (a mis-wired rule)."""
 
 
+class MalformedEventError(ValueError):
+    """A record that is not a valid contract event. The message names the fields and what is
+    wrong with them but never their values: those can be a customer's email address."""
+
+    def __init__(self, what: str, error: ValidationError) -> None:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(root)'}: {e['msg']}"
+            for e in error.errors(include_url=False, include_input=False, include_context=False)
+        )
+        super().__init__(f"malformed {what}: {problems}")
+
+
+class BusEnvelope(EventBridgeModel):
+    # moto's rule-to-SQS delivery leaves out "account" (AWS always sends it); nothing reads it.
+    account: str = ""
+
+
 def parse_record(record: SQSRecord, accepts: tuple[type[E], ...]) -> E:
-    envelope = EventBridgeModel.model_validate_json(record.body)
-    event = parse_detail(envelope.detail_type, envelope.detail)
+    try:
+        envelope = BusEnvelope.model_validate_json(record.body)
+    except ValidationError as error:
+        raise MalformedEventError("EventBridge envelope", error) from None
+    try:
+        event = parse_detail(envelope.detail_type, envelope.detail)
+    except ValidationError as error:
+        raise MalformedEventError(envelope.detail_type, error) from None
     if not isinstance(event, accepts):
         raise UnexpectedEventError(f"{envelope.detail_type} is not handled here")
     return event
@@ -52,12 +76,13 @@ def consume_events(
 
     def record_handler(record: SQSRecord) -> None:
         typed = parse_record(record, accepts)
-        logger.append_keys(order_id=typed.order_id, event=typed.detail_type)
+        # Thread-local keys: the local stack runs many handlers of one service at once.
+        logger.thread_safe_append_keys(order_id=typed.order_id, event=typed.detail_type)
         try:
             outcome = handle(typed)
             logger.info("handled", extra={"outcome": str(outcome)})
         finally:
-            logger.remove_keys(["order_id", "event"])
+            logger.thread_safe_remove_keys(["order_id", "event"])
 
     return process_partial_response(
         event=event,

@@ -65,7 +65,7 @@ def test_approved_order_is_shipped_then_feedback_requested(make_stack: StackFact
 
     shipped = wait_for_email(stack, order_id, "shipped")
     assert "Enamel mug" in (shipped.html or shipped.body)
-    wait_for_email(stack, order_id, "feedback", timeout=30)
+    wait_for_email(stack, order_id, "how was", timeout=30)
     assert execution_status(stack, order_id) == "SUCCEEDED"
     stack.wait_until_idle()
     assert get_order(stack, order_id).json_status() == "feedback_requested"
@@ -161,7 +161,7 @@ def test_every_event_delivered_twice_changes_nothing(make_stack: StackFactory) -
     order_id = place_order(stack, "twice@example.com")
     message = owner_message(stack, order_id)
     follow(send(stack), decision_link(message.body, "approve"))
-    wait_for_email(stack, order_id, "feedback", timeout=30)
+    wait_for_email(stack, order_id, "how was", timeout=30)
     assert execution_status(stack, order_id) == "SUCCEEDED"
     stack.wait_until_idle()
     before_emails = len(emails(stack, order_id))

@@ -1,0 +1,145 @@
+"""Deploy-time choices, read once from CDK context (``cdk.json`` or ``-c key=value``).
+
+Values given with ``-c`` arrive as strings, values from ``cdk.json`` keep their JSON type, so
+every reader here accepts both. A service setting (``Setting`` in a wiring) is looked up as
+``<service>.<name>`` first, then as plain ``<name>``, then falls back to the setting's
+declared cloud default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_cdk import RemovalPolicy
+from aws_cdk import aws_logs as logs
+from constructs import Node
+
+# The Powertools for AWS Lambda (Python) release the code is tested with (pyproject pins v3).
+DEFAULT_POWERTOOLS_LAYER = "3.37.0"
+STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
+
+
+_RETENTION = {
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+}
+
+
+class ConfigError(ValueError):
+    """A context value that cannot be used; the message names the context key."""
+
+
+@dataclass(frozen=True)
+class DeployConfig:
+    stage: str = "dev"
+    bus_name: str = "shop"
+    owner_email: str | None = None
+    removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
+    log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH
+    archive_retention_days: int = 90
+    # "3.37.0" (a Powertools release, resolved through Powertools' public SSM parameter)
+    # or "27" (a layer version number of the public layer, used as is).
+    powertools_layer: str = DEFAULT_POWERTOOLS_LAYER
+    alarm_topic_arn: str | None = None
+    create_ses_identities: bool = True
+    ses_sandbox_recipients: tuple[str, ...] = ()
+    subscriber_accounts: tuple[str, ...] = ()
+    lookup: Callable[[str], Any] = field(default=lambda _key: None, repr=False, compare=False)
+
+    @classmethod
+    def from_node(cls, node: Node) -> DeployConfig:
+        return cls.from_lookup(node.try_get_context)
+
+    @classmethod
+    def from_lookup(cls, lookup: Callable[[str], Any]) -> DeployConfig:
+        """``lookup(key)`` returns a context value or None (``node.try_get_context``)."""
+        defaults = cls()
+        stage = _text(lookup, "stage") or defaults.stage
+        if not STAGE_PATTERN.match(stage):
+            raise ConfigError(f"context 'stage' must match {STAGE_PATTERN.pattern}: {stage!r}")
+        retention_days = _int(lookup, "log_retention_days", 30)
+        retention = _RETENTION.get(retention_days)
+        if retention is None:
+            raise ConfigError(
+                f"context 'log_retention_days' must be one of {sorted(_RETENTION)}: {retention_days}"
+            )
+        accounts = _list(lookup, "subscriber_accounts")
+        if bad := [a for a in accounts if not ACCOUNT_PATTERN.match(a)]:
+            raise ConfigError(f"context 'subscriber_accounts' holds non-account ids: {bad}")
+        return cls(
+            stage=stage,
+            bus_name=_text(lookup, "bus_name") or defaults.bus_name,
+            owner_email=_text(lookup, "owner_email"),
+            removal_policy=_removal_policy(_text(lookup, "removal_policy") or "retain"),
+            log_retention=retention,
+            archive_retention_days=_int(lookup, "archive_retention_days", 90),
+            powertools_layer=_text(lookup, "powertools_layer") or DEFAULT_POWERTOOLS_LAYER,
+            alarm_topic_arn=_text(lookup, "alarm_topic_arn"),
+            create_ses_identities=_bool(lookup, "create_ses_identities", default=True),
+            ses_sandbox_recipients=_list(lookup, "ses_sandbox_recipients"),
+            subscriber_accounts=accounts,
+            lookup=lookup,
+        )
+
+    def setting(self, service: str, name: str) -> str | None:
+        """The deployer's value for a service setting, if any was given."""
+        for key in (f"{service}.{name}", name):
+            value = _text(self.lookup, key)
+            if value is not None:
+                return value
+        return None
+
+
+def _text(lookup: Callable[[str], Any], key: str) -> str | None:
+    value = lookup(key)
+    if value is None or str(value).strip() == "":
+        return None
+    return str(value).strip()
+
+
+def _int(lookup: Callable[[str], Any], key: str, default: int) -> int:
+    text = _text(lookup, key)
+    if text is None:
+        return default
+    try:
+        return int(text)
+    except ValueError:
+        raise ConfigError(f"context {key!r} must be a whole number: {text!r}") from None
+
+
+def _bool(lookup: Callable[[str], Any], key: str, *, default: bool) -> bool:
+    value = lookup(key)
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"true", "yes", "1"}:
+        return True
+    if text in {"false", "no", "0"}:
+        return False
+    raise ConfigError(f"context {key!r} must be true or false: {value!r}")
+
+
+def _list(lookup: Callable[[str], Any], key: str) -> tuple[str, ...]:
+    value = lookup(key)
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else str(value).split(",")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _removal_policy(text: str) -> RemovalPolicy:
+    policies = {"retain": RemovalPolicy.RETAIN, "destroy": RemovalPolicy.DESTROY}
+    try:
+        return policies[text.lower()]
+    except KeyError:
+        raise ConfigError(f"context 'removal_policy' must be retain or destroy: {text!r}") from None

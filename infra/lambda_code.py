@@ -1,0 +1,132 @@
+"""What every function runs: the repository's source, Powertools, and a small dependency layer.
+
+- Code: the repository root as a plain asset with everything but ``events/`` and
+  ``services/`` excluded. No Docker, no build step: what the tests import is what runs.
+- Powertools: the public layer published by the Powertools team for python3.12 / x86_64,
+  chosen by the ``powertools_layer`` context value (a release such as ``3.37.0``, resolved
+  through the SSM parameter Powertools publishes in every region, or a layer version number).
+- Dependencies the runtime and Powertools layer lack (``infra/layer/requirements.txt``):
+  installed by pip on the deploying machine for the Lambda platform (manylinux wheels,
+  CPython 3.12), again without Docker. ``cdk deploy ShopOrders`` bundles only that stack.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import (
+    ArnFormat,
+    AssetHashType,
+    BundlingOptions,
+    DockerImage,
+    ILocalBundling,
+    Stack,
+)
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_ssm as ssm
+from constructs import Construct
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+LAYER_DIR = Path(__file__).resolve().parent / "layer"
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.X86_64
+POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools team's publishing account
+POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python312-x86_64"
+POWERTOOLS_SSM_PREFIX = "/aws/service/powertools/python/x86_64/python3.12"
+
+# Glob rules, applied in order: exclude everything, then bring back the two source trees.
+SOURCE_EXCLUDES = [
+    "*",
+    "!events",
+    "!events/**",
+    "!services",
+    "!services/**",
+    "**/__pycache__",
+    "**/*.pyc",
+]
+
+
+def source_code() -> lambda_.Code:
+    """The functions' code asset; one object per stack is enough (CDK stages it once)."""
+    return lambda_.Code.from_asset(str(REPO_ROOT), exclude=SOURCE_EXCLUDES)
+
+
+def powertools_layer(scope: Construct, release: str) -> lambda_.ILayerVersion:
+    """The public Powertools layer in the stack's region."""
+    if release.isdigit():
+        arn = Stack.of(scope).format_arn(
+            service="lambda",
+            account=POWERTOOLS_ACCOUNT,
+            resource="layer",
+            resource_name=f"{POWERTOOLS_LAYER_NAME}:{release}",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+    else:
+        # Resolved by CloudFormation at deploy time, in the region being deployed to.
+        arn = ssm.StringParameter.value_for_string_parameter(
+            scope, f"{POWERTOOLS_SSM_PREFIX}/{release}"
+        )
+    return lambda_.LayerVersion.from_layer_version_arn(scope, "PowertoolsLayer", arn)
+
+
+def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
+    requirements = LAYER_DIR / "requirements.txt"
+    return lambda_.LayerVersion(
+        scope,
+        "DependenciesLayer",
+        description="Runtime dependencies beyond boto3 and Powertools (infra/layer).",
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        code=lambda_.Code.from_asset(
+            str(LAYER_DIR),
+            # The requirements file decides the content: same file, same layer, no rebuild.
+            asset_hash_type=AssetHashType.SOURCE,
+            bundling=BundlingOptions(
+                # Never used: local bundling always answers. A bundling image is mandatory.
+                image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
+                local=PipInstall(requirements),
+            ),
+        ),
+    )
+
+
+def pip_install_command(requirements: Path, target: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--no-deps",
+        "--only-binary=:all:",
+        "--platform",
+        "manylinux2014_x86_64",
+        "--implementation",
+        "cp",
+        "--python-version",
+        "3.12",
+        "--target",
+        str(target),
+        "--requirement",
+        str(requirements),
+    ]
+
+
+@jsii.implements(ILocalBundling)
+class PipInstall:
+    """Bundles the layer with this machine's pip instead of a Docker container."""
+
+    def __init__(self, requirements: Path) -> None:
+        self.requirements = requirements
+
+    def try_bundle(self, output_dir: str, **_options: Any) -> bool:
+        # Lambda puts /opt/python on sys.path for Python layers.
+        target = Path(output_dir) / "python"
+        subprocess.run(pip_install_command(self.requirements, target), check=True)  # noqa: S603
+        return True
+

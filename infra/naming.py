@@ -1,0 +1,27 @@
+"""Names that stacks agree on without referencing each other (no CloudFormation exports)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BusParameters:
+    """The SSM parameters the bus stack writes and every service stack reads."""
+
+    name: str
+    arn: str
+
+
+def bus_parameters(stage: str) -> BusParameters:
+    return BusParameters(name=f"/shop/{stage}/bus/name", arn=f"/shop/{stage}/bus/arn")
+
+
+def stack_id(service: str) -> str:
+    """The id the CDK CLI selects a stack by: ``cdk deploy ShopOrders``."""
+    return "Shop" + "".join(part.capitalize() for part in service.split("-"))
+
+
+def stack_name(stage: str, service: str) -> str:
+    """The CloudFormation stack name: stages can live side by side in one account."""
+    return f"shop-{stage}-{service}"

@@ -1,0 +1,217 @@
+"""A dashboard and alarms per service, from what the builder created.
+
+Alarms: any function error, any message in a DLQ (or a stream mapping's failure queue), any
+failed or timed-out execution, any 5xx from the HTTP API. With ``alarm_topic_arn`` in
+context they notify that topic; without, they show on the dashboard and in the console.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra.builder import BuiltService, pascal
+from infra.config import DeployConfig
+
+PERIOD = Duration.minutes(5)
+WIDTH = 24
+ExtraWidgets = Callable[[BuiltService], Sequence[cloudwatch.IWidget]]
+
+
+class ServiceObservability(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        built: BuiltService,
+        config: DeployConfig,
+        extra_widgets: ExtraWidgets | None = None,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.built = built
+        self._topic = (
+            sns.Topic.from_topic_arn(self, "AlarmTopic", config.alarm_topic_arn)
+            if config.alarm_topic_arn
+            else None
+        )
+        self.alarms: list[cloudwatch.Alarm] = []
+        self._alarm_on_functions()
+        self._alarm_on_dead_letters()
+        self._alarm_on_executions()
+        self._alarm_on_api()
+        service = built.wiring.name
+        self.dashboard = cloudwatch.Dashboard(
+            self,
+            "Dashboard",
+            dashboard_name=f"shop-{config.stage}-{service}",
+            default_interval=Duration.days(1),
+        )
+        self.dashboard.add_widgets(
+            cloudwatch.TextWidget(
+                markdown=f"# shop {service} ({config.stage})\nFunctions, queues and "
+                "dead letters of this service; alarms below.",
+                width=WIDTH,
+                height=2,
+            )
+        )
+        for row in self._rows(extra_widgets):
+            self.dashboard.add_widgets(*row)
+
+    # --- alarms --------------------------------------------------------------------------
+
+    def _alarm(self, construct_id: str, metric: cloudwatch.IMetric, description: str) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            construct_id,
+            metric=metric,
+            threshold=1,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=description,
+        )
+        if self._topic is not None:
+            alarm.add_alarm_action(actions.SnsAction(self._topic))
+        self.alarms.append(alarm)
+
+    def _alarm_on_functions(self) -> None:
+        for name, fn in self.built.functions.items():
+            self._alarm(
+                f"{pascal(name)}Errors",
+                fn.metric_errors(period=PERIOD, statistic="Sum"),
+                f"{self.built.wiring.name}/{name} raised errors (see its log group).",
+            )
+
+    def _alarm_on_dead_letters(self) -> None:
+        for name, queue in self._dead_letter_queues():
+            self._alarm(
+                f"{name}Depth",
+                queue.metric_approximate_number_of_messages_visible(
+                    period=PERIOD, statistic="Maximum"
+                ),
+                f"Messages are waiting in {queue.node.id}: inspect, fix, then redrive.",
+            )
+
+    def _alarm_on_executions(self) -> None:
+        for name, machine in self.built.state_machines.items():
+            failed = cloudwatch.MathExpression(
+                expression="failed + timedOut + aborted",
+                using_metrics={
+                    "failed": machine.metric_failed(period=PERIOD, statistic="Sum"),
+                    "timedOut": machine.metric_timed_out(period=PERIOD, statistic="Sum"),
+                    "aborted": machine.metric_aborted(period=PERIOD, statistic="Sum"),
+                },
+                period=PERIOD,
+                label="executions failed, timed out or aborted",
+            )
+            self._alarm(
+                f"{pascal(name)}ExecutionsFailed",
+                failed,
+                f"{name}: executions ended badly (an order stopped without its events).",
+            )
+
+    def _alarm_on_api(self) -> None:
+        if self.built.http_api is not None:
+            self._alarm(
+                "HttpApi5xx",
+                self.built.http_api.metric_server_error(period=PERIOD, statistic="Sum"),
+                f"The {self.built.wiring.name} HTTP API answered 5xx.",
+            )
+
+    def _dead_letter_queues(self) -> list[tuple[str, sqs.Queue]]:
+        dlqs: list[tuple[str, sqs.Queue]] = [
+            (f"{pascal(name)}Dlq", queue) for name, queue in self.built.dlqs.items()
+        ]
+        dlqs += [
+            (f"{pascal(name)}StreamFailures", queue)
+            for name, queue in self.built.failure_queues.items()
+        ]
+        return dlqs
+
+    # --- dashboard -----------------------------------------------------------------------
+
+    def _rows(self, extra_widgets: ExtraWidgets | None) -> list[list[cloudwatch.IWidget]]:
+        built = self.built
+        functions = built.functions.items()
+        rows: list[list[cloudwatch.IWidget]] = [
+            [
+                self._graph(
+                    "Invocations", [fn.metric_invocations(label=n) for n, fn in functions]
+                ),
+                self._graph("Errors", [fn.metric_errors(label=n) for n, fn in functions]),
+                self._graph(
+                    "Duration p95",
+                    [fn.metric_duration(label=n, statistic="p95") for n, fn in functions],
+                ),
+            ],
+            [
+                self._graph(
+                    "Dead-letter depth",
+                    [
+                        queue.metric_approximate_number_of_messages_visible(
+                            label=name, statistic="Maximum"
+                        )
+                        for name, queue in self._dead_letter_queues()
+                    ],
+                ),
+                self._graph(
+                    "Age of oldest message (s)",
+                    [
+                        queue.metric_approximate_age_of_oldest_message(
+                            label=name, statistic="Maximum"
+                        )
+                        for name, queue in built.queues.items()
+                    ],
+                ),
+            ],
+        ]
+        for name, machine in built.state_machines.items():
+            rows.append(
+                [
+                    self._graph(
+                        f"{name}: executions by outcome",
+                        [
+                            machine.metric_started(label="started"),
+                            machine.metric_succeeded(label="succeeded"),
+                            machine.metric_failed(label="failed"),
+                            machine.metric_timed_out(label="timed out"),
+                            machine.metric_aborted(label="aborted"),
+                        ],
+                    )
+                ]
+            )
+        if built.http_api is not None:
+            api = built.http_api
+            rows.append(
+                [
+                    self._graph(
+                        "HTTP API requests",
+                        [
+                            api.metric_count(label="requests"),
+                            api.metric_client_error(label="4xx"),
+                            api.metric_server_error(label="5xx"),
+                        ],
+                    ),
+                    self._graph(
+                        "HTTP API latency p95",
+                        [api.metric_latency(label="latency", statistic="p95")],
+                    ),
+                ]
+            )
+        if extra_widgets is not None:
+            rows += [[widget] for widget in extra_widgets(built)]
+        rows.append(
+            [cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=WIDTH)]
+        )
+        return rows
+
+    @staticmethod
+    def _graph(title: str, metrics: Sequence[cloudwatch.IMetric]) -> cloudwatch.GraphWidget:
+        return cloudwatch.GraphWidget(title=title, left=list(metrics), width=8, height=6)

@@ -1,0 +1,1 @@
+"""The app's stacks: ``ShopBus`` and one ``Shop<Service>`` stack per service."""

@@ -1,0 +1,1 @@
+"""The owner's shipment approval: signed links, a decision page, first decision wins."""

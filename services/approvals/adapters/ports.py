@@ -1,0 +1,53 @@
+"""What domain code needs from the outside world; fakes in the unit tests, boto3 in AWS."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from services.approvals.models import Approval, ApprovalStatus, CancelReason
+
+
+class ApprovalStore(Protocol):
+    def get(self, approval_id: str) -> Approval | None: ...
+
+    def find_by_order(self, order_id: str) -> Approval | None: ...
+
+    def create(self, approval: Approval) -> bool:
+        """Store a new approval and its order lookup; False if the order already has one."""
+        ...
+
+    def mark_notified(self, approval_id: str) -> None: ...
+
+    def record_decision(
+        self,
+        approval_id: str,
+        status: ApprovalStatus,
+        decided_at: datetime,
+        comment: str | None,
+        event_id: uuid.UUID,
+    ) -> bool:
+        """Record the decision if the approval is still pending; False if someone was first."""
+        ...
+
+    def mark_published(self, approval_id: str) -> None: ...
+
+    def cancel_pending(self, approval_id: str, reason: CancelReason, at: datetime) -> bool:
+        """Close a still pending approval; False if it is no longer pending."""
+        ...
+
+    def note_cancellation(self, approval_id: str, reason: CancelReason, at: datetime) -> None:
+        """Remember (once) that the workflow cancelled an order that already had a decision."""
+        ...
+
+
+@dataclass(frozen=True)
+class OwnerMessage:
+    subject: str
+    text: str
+
+
+class OwnerNotifier(Protocol):
+    def send(self, message: OwnerMessage) -> None: ...

@@ -1,0 +1,1 @@
+"""Approval rules: open one per order, first decision wins, cancellation closes it."""

@@ -1,0 +1,148 @@
+"""Showing an approval to whoever opens a link, and recording the owner's decision.
+
+``view`` only reads (mail scanners open links). ``decide`` records the decision with a
+conditional write, so the first one wins, then publishes it. The record keeps a
+``decision_published`` flag and the event's id: if publishing fails, the same decision sent
+again republishes the very same event instead of being lost, while the other decision still
+loses to the recorded one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from events.models import (
+    Metadata,
+    OrderApproved,
+    OrderApprovedData,
+    OrderRejected,
+    OrderRejectedData,
+)
+from events.publisher import EventPublisher
+from services.approvals.adapters.ports import ApprovalStore
+from services.approvals.domain.outcomes import (
+    AlreadyDecided,
+    AwaitingConfirmation,
+    Cancelled,
+    DecisionRecorded,
+    Outcome,
+    UnknownApproval,
+    WindowClosed,
+)
+from services.approvals.models import STATUS_OF_DECISION, Approval, Decision
+
+
+class DecisionNotPublishedError(RuntimeError):
+    """The decision is recorded but not on the bus; sending the same decision again retries."""
+
+    def __init__(self, approval: Approval) -> None:
+        self.approval = approval
+        super().__init__(f"decision for order {approval.order_id} recorded but not published")
+
+
+def view(store: ApprovalStore, approval_id: str, decision: Decision, now: datetime) -> Outcome:
+    """What a GET on a valid link shows. Never changes anything."""
+    approval = store.get(approval_id)
+    if approval is None:
+        return UnknownApproval()
+    if approval.is_open:
+        if now >= approval.deadline:
+            return WindowClosed(approval)
+        return AwaitingConfirmation(approval, decision)
+    if _awaits_republish(approval, decision):
+        return AwaitingConfirmation(approval, decision, resume=True)
+    return _settled(approval)
+
+
+def decide(
+    store: ApprovalStore,
+    publisher: EventPublisher,
+    *,
+    approval_id: str,
+    decision: Decision,
+    comment: str | None,
+    now: datetime,
+) -> Outcome:
+    """Record ``decision`` if nobody was first, and put it on the bus.
+
+    Raises ``DecisionNotPublishedError`` when the event could not be published; the decision
+    stays recorded and the same request sent again publishes it.
+    """
+    approval = store.get(approval_id)
+    if approval is None:
+        return UnknownApproval()
+    if approval.is_open:
+        if now >= approval.deadline:
+            # The workflow's timer has run out; a decision now would reach nobody.
+            return WindowClosed(approval)
+        status = STATUS_OF_DECISION[decision]
+        event_id = uuid.uuid4()
+        if store.record_decision(approval_id, status, now, comment, event_id):
+            recorded = approval.model_copy(
+                update={
+                    "status": status,
+                    "decided_at": now,
+                    "comment": comment,
+                    "decision_event_id": event_id,
+                    "decision_published": False,
+                }
+            )
+            return _publish(store, publisher, recorded)
+        # Another request decided (or the order was cancelled) between our read and write.
+        approval = store.get(approval_id) or approval
+    if _awaits_republish(approval, decision):
+        return _publish(store, publisher, approval)
+    return _settled(approval)
+
+
+def decision_event(approval: Approval) -> OrderApproved | OrderRejected:
+    """The event for a recorded decision; the same one however often it is built."""
+    if approval.decided_at is None or approval.decision_event_id is None:
+        raise ValueError(f"approval for order {approval.order_id} has no recorded decision")
+    event_type = OrderApproved if approval.decision is Decision.APPROVE else OrderRejected
+    metadata = Metadata(
+        event_id=approval.decision_event_id,
+        event_version=event_type.version,
+        occurred_at=approval.decided_at,
+        correlation_id=approval.order_id,
+    )
+    if event_type is OrderApproved:
+        return OrderApproved(
+            metadata=metadata,
+            data=OrderApprovedData(
+                order_id=approval.order_id, decided_at=approval.decided_at, comment=approval.comment
+            ),
+        )
+    return OrderRejected(
+        metadata=metadata,
+        data=OrderRejectedData(
+            order_id=approval.order_id, decided_at=approval.decided_at, comment=approval.comment
+        ),
+    )
+
+
+def _publish(store: ApprovalStore, publisher: EventPublisher, approval: Approval) -> Outcome:
+    try:
+        publisher.publish([decision_event(approval)])
+    except Exception as error:
+        # Whatever went wrong (failed entries, throttling, the network), the decision is
+        # recorded and must not be lost: the caller offers the same decision again.
+        raise DecisionNotPublishedError(approval) from error
+    store.mark_published(approval.approval_id)
+    return DecisionRecorded(approval.model_copy(update={"decision_published": True}))
+
+
+def _awaits_republish(approval: Approval, decision: Decision) -> bool:
+    # Once the order is cancelled the workflow has ended: there is nobody left to tell.
+    return (
+        approval.decision is decision
+        and not approval.decision_published
+        and approval.cancelled_at is None
+    )
+
+
+def _settled(approval: Approval) -> Outcome:
+    if approval.cancelled_at is not None:
+        return Cancelled(approval)
+    return AlreadyDecided(approval)

@@ -1,0 +1,109 @@
+"""Opening an approval when the workflow asks for one, and closing it when the order is cancelled.
+
+Both arrive at least once and in any order, so each step is keyed by the order id:
+one approval per order (the store's lookup item), one owner message per approval (the
+``owner_notified`` flag), and a cancellation that arrives first leaves a closed approval behind
+so a late ApprovalRequested cannot ask the owner about a cancelled order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from events.models import ApprovalRequested, OrderCancelled, OrderSummary
+from services.approvals.adapters.ports import ApprovalStore, OwnerNotifier
+from services.approvals.links import LinkSigner, new_approval_id
+from services.approvals.models import Approval, ApprovalStatus, Decision
+from services.approvals.rendering import OwnerLinks, owner_message
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    base_url: str
+    grace_seconds: int
+
+
+def request_approval(
+    event: ApprovalRequested,
+    *,
+    store: ApprovalStore,
+    notifier: OwnerNotifier,
+    signer: LinkSigner,
+    links: LinkSettings,
+    now: datetime,
+) -> str:
+    """Record a pending approval for the order and send the owner the two signed links."""
+    data = event.data
+    approval = store.find_by_order(data.order_id)
+    if approval is None:
+        candidate = Approval(
+            approval_id=new_approval_id(),
+            order=summary_of(data),
+            requested_at=data.requested_at,
+            deadline=data.approval_deadline,
+            link_expires=int(data.approval_deadline.timestamp()) + links.grace_seconds,
+            status=ApprovalStatus.PENDING,
+        )
+        # A concurrent delivery of the same event may win the conditional write: use its record.
+        approval = candidate if store.create(candidate) else _existing(store, data.order_id)
+    if not approval.is_open:
+        return "already-closed"
+    if approval.owner_notified:
+        return "duplicate"
+    if now >= approval.deadline:
+        # A very late delivery (e.g. a DLQ redrive): the workflow has already timed out.
+        return "past-deadline"
+    notifier.send(owner_message(approval, signed_links(signer, links.base_url, approval)))
+    # Marked after sending: a crash in between means one more message, never none.
+    store.mark_notified(approval.approval_id)
+    return "owner-notified"
+
+
+def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:
+    """Close the order's approval: cancelled if still open, noted next to a decision if not."""
+    data = event.data
+    approval = store.find_by_order(data.order_id)
+    if approval is None:
+        closed = Approval(
+            approval_id=new_approval_id(),
+            order=summary_of(data),
+            requested_at=data.cancelled_at,
+            deadline=data.cancelled_at,
+            link_expires=int(data.cancelled_at.timestamp()),
+            status=ApprovalStatus.CANCELLED,
+            cancelled_at=data.cancelled_at,
+            cancel_reason=data.reason,
+        )
+        if store.create(closed):
+            return "cancelled-before-request"
+        approval = _existing(store, data.order_id)
+    if approval.is_open:
+        if store.cancel_pending(approval.approval_id, data.reason, data.cancelled_at):
+            return "cancelled"
+        # The owner decided in the meantime: fall through and note the cancellation.
+        approval = store.get(approval.approval_id) or approval
+    if approval.cancelled_at is not None:
+        return "already-cancelled"
+    store.note_cancellation(approval.approval_id, data.reason, data.cancelled_at)
+    return "cancellation-noted"
+
+
+def signed_links(signer: LinkSigner, base_url: str, approval: Approval) -> OwnerLinks:
+    return OwnerLinks(
+        approve=signer.url(base_url, approval.approval_id, Decision.APPROVE, approval.link_expires),
+        reject=signer.url(base_url, approval.approval_id, Decision.REJECT, approval.link_expires),
+    )
+
+
+def summary_of(data: OrderSummary) -> OrderSummary:
+    """Just the order summary (the event data's own fields are not part of the record)."""
+    return OrderSummary.model_validate(data.model_dump(include=set(OrderSummary.model_fields)))
+
+
+def _existing(store: ApprovalStore, order_id: str) -> Approval:
+    approval = store.find_by_order(order_id)
+    if approval is None:
+        # The lookup item exists but its approval does not: only a half-expired pair does that.
+        raise LookupError(f"order {order_id} has an approval lookup but no approval")
+    return approval

@@ -1,0 +1,135 @@
+"""The owner's decision page behind a public Lambda Function URL.
+
+``GET /approvals/<id>?decision=…&expires=…&sig=…`` shows the order and a confirmation form
+and never changes anything (mail scanners open links); ``POST /approvals/<id>`` with the
+form records the decision. Every answer is an HTML page with strict security headers:
+403 tampered, 410 expired, 404 unknown, 400 malformed, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.models import utc_now
+from events.publisher import EventPublisher
+from services.approvals.adapters.publisher import bus_publisher
+from services.approvals.adapters.signing_key import SecretSigningKey
+from services.approvals.adapters.table import DynamoApprovalStore
+from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
+from services.approvals.domain.outcomes import Outcome
+from services.approvals.handlers.http import html_response, read_form
+from services.approvals.links import LinkProblem, LinkSigner, RefusedLink, VerifiedLink
+from services.approvals.rendering import (
+    error_page,
+    outcome_page,
+    problem_page,
+    publish_failed_page,
+)
+from services.approvals.settings import DecisionSettings
+
+logger = Logger(service="approvals")
+app = LambdaFunctionUrlResolver()
+
+
+@dataclass(frozen=True)
+class DecisionDependencies:
+    store: DynamoApprovalStore
+    publisher: EventPublisher
+    signer: LinkSigner
+
+
+@functools.cache
+def dependencies() -> DecisionDependencies:
+    settings = DecisionSettings()  # from the environment
+    key = SecretSigningKey(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
+    return DecisionDependencies(
+        store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),
+        publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
+        signer=LinkSigner(key),
+    )
+
+
+@app.get("/approvals/<approval_id>")
+def show_approval(approval_id: str) -> Response[str]:
+    now = utc_now()
+    deps = dependencies()
+    check = deps.signer.verify(approval_id, app.current_event.query_string_parameters, now)
+    if isinstance(check, RefusedLink):
+        return _refused(check.problem)
+    outcome = view(deps.store, check.approval_id, check.decision, now)
+    return _answer(outcome, check, posted=False)
+
+
+@app.post("/approvals/<approval_id>")
+def record_decision(approval_id: str) -> Response[str]:
+    now = utc_now()
+    deps = dependencies()
+    event = app.current_event
+    form = read_form(event.body, bool(event.is_base64_encoded))
+    if form is None:
+        return _refused(LinkProblem.MALFORMED)
+    check = deps.signer.verify(approval_id, form.link, now)
+    if isinstance(check, RefusedLink):
+        return _refused(check.problem)
+    try:
+        outcome = decide(
+            deps.store,
+            deps.publisher,
+            approval_id=check.approval_id,
+            decision=check.decision,
+            comment=form.comment,
+            now=now,
+        )
+    except DecisionNotPublishedError as error:
+        logger.warning(
+            "decision recorded, not published",
+            extra={"order_id": error.approval.order_id, "outcome": "publish-failed"},
+            exc_info=error.__cause__,
+        )
+        return html_response(publish_failed_page(check, form.comment))
+    return _answer(outcome, check, posted=True)
+
+
+@app.not_found
+def not_found(_: NotFoundError) -> Response[str]:
+    return html_response(error_page(404))
+
+
+def unexpected_error(_: Exception) -> Response[str]:
+    # The trace goes to the log (no key or token is in scope here); the page says nothing.
+    logger.exception("unexpected error")
+    return html_response(error_page(500))
+
+
+app.exception_handler(Exception)(unexpected_error)
+
+
+def _answer(outcome: Outcome, link: VerifiedLink, *, posted: bool) -> Response[str]:
+    approval = getattr(outcome, "approval", None)
+    logger.info(
+        "decision page",
+        extra={
+            "order_id": approval.order_id if approval else None,
+            "outcome": type(outcome).__name__,
+            "method": "POST" if posted else "GET",
+        },
+    )
+    return html_response(outcome_page(outcome, link, posted=posted))
+
+
+def _refused(problem: LinkProblem) -> Response[str]:
+    logger.info("link refused", extra={"outcome": problem.name.lower()})
+    return html_response(problem_page(problem))
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,69 @@
+"""HTTP plumbing for the decision page: safe HTML responses and the confirmation form."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from aws_lambda_powertools.event_handler import Response
+
+from services.approvals.rendering import Page
+
+MAX_COMMENT_CHARS = 500
+_MAX_FORM_FIELDS = 10
+_LINK_FIELDS = ("decision", "expires", "sig")
+
+SECURITY_HEADERS = {
+    # No scripts, no external anything; the form may only post back here.
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+        "base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    # The URL carries a signature: never hand it to another site.
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def html_response(page: Page) -> Response[str]:
+    return Response(
+        status_code=page.status_code,
+        content_type="text/html; charset=utf-8",
+        body=page.html,
+        headers=SECURITY_HEADERS,
+    )
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    link: dict[str, str]  # decision, expires, sig: checked like the link's query string
+    comment: str | None
+
+
+def read_form(body: str | None, is_base64_encoded: bool) -> DecisionForm | None:
+    """The confirmation form's fields, or None when the body is not a form we sent."""
+    try:
+        text = base64.b64decode(body or "", validate=True).decode() if is_base64_encoded else body
+        pairs = parse_qsl(
+            text or "",
+            keep_blank_values=True,
+            strict_parsing=False,
+            max_num_fields=_MAX_FORM_FIELDS,
+        )
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        return None
+    fields: dict[str, str] = {}
+    for name, value in pairs:
+        if name in fields:
+            return None  # one value per field, or the request is not ours
+        fields[name] = value
+    comment = fields.get("comment", "").strip() or None
+    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
+        return None
+    return DecisionForm(
+        link={name: fields[name] for name in _LINK_FIELDS if name in fields}, comment=comment
+    )

@@ -1,0 +1,71 @@
+"""SQS consumer of ApprovalRequested (open an approval, tell the owner) and OrderCancelled
+(close it)."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.models import ApprovalRequested, Event, OrderCancelled, utc_now
+from services.approvals.adapters.notifier import SnsOwnerNotifier
+from services.approvals.adapters.signing_key import SecretSigningKey
+from services.approvals.adapters.table import DynamoApprovalStore
+from services.approvals.domain.requests import LinkSettings, close_on_cancel, request_approval
+from services.approvals.links import LinkSigner
+from services.approvals.settings import RequestSettings
+from services.common.consumer import UnexpectedEventError, consume_events
+
+logger = Logger(service="approvals")
+
+
+@dataclass(frozen=True)
+class RequestDependencies:
+    store: DynamoApprovalStore
+    notifier: SnsOwnerNotifier
+    signer: LinkSigner
+    links: LinkSettings
+
+
+@functools.cache
+def dependencies() -> RequestDependencies:
+    settings = RequestSettings()  # from the environment
+    key = SecretSigningKey(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
+    return RequestDependencies(
+        store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),
+        notifier=SnsOwnerNotifier(boto3.client("sns"), settings.approvals_owner_topic_arn),
+        signer=LinkSigner(key),
+        links=LinkSettings(settings.approvals_base_url, settings.approvals_link_grace_seconds),
+    )
+
+
+def handle(event: Event) -> str:
+    deps = dependencies()
+    if isinstance(event, ApprovalRequested):
+        return request_approval(
+            event,
+            store=deps.store,
+            notifier=deps.notifier,
+            signer=deps.signer,
+            links=deps.links,
+            now=utc_now(),
+        )
+    if isinstance(event, OrderCancelled):
+        return close_on_cancel(event, store=deps.store)
+    raise UnexpectedEventError(f"{event.detail_type} is not handled here")
+
+
+@logger.inject_lambda_context
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consume_events(
+        event,
+        context,
+        accepts=(ApprovalRequested, OrderCancelled),
+        handle=handle,
+        logger=logger,
+    )

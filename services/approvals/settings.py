@@ -1,0 +1,25 @@
+"""The approvals functions' settings, read once from the environment."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from services.common.settings import ServiceSettings
+
+DEFAULT_LINK_GRACE_SECONDS = 7 * 24 * 3600
+
+
+class DecisionSettings(ServiceSettings):
+    """What the public decision function needs (and nothing more: it cannot notify anyone)."""
+
+    approvals_table_name: str
+    approvals_signing_key_secret: str = Field(description="Name or ARN of the link-signing key.")
+
+
+class RequestSettings(DecisionSettings):
+    """What the function that opens approvals and writes the owner's links needs."""
+
+    approvals_owner_topic_arn: str
+    approvals_base_url: str = Field(description="Public base URL of the decision function.")
+    # Links outlive the deadline so a late click explains what happened instead of a 410.
+    approvals_link_grace_seconds: int = Field(default=DEFAULT_LINK_GRACE_SECONDS, ge=0)

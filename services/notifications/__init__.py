@@ -1,0 +1,1 @@
+"""Notifications: the customer emails (order received, shipped, cancelled, feedback request)."""

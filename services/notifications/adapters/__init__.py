@@ -1,0 +1,1 @@
+"""The ledger, the mailer and the renderer: Protocols and their real implementations."""

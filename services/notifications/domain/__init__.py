@@ -1,0 +1,1 @@
+"""Pure notification logic; AWS is reached only through the adapters it is given."""

@@ -1,0 +1,1 @@
+"""What the orders domain talks to: the store protocol and its DynamoDB implementation."""

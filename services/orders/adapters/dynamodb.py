@@ -1,0 +1,81 @@
+"""The orders table on DynamoDB, and the item layout the outbox also reads from the stream."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
+from services.orders.models import Order, OrderStatus
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.service_resource import Table
+
+
+def item_from_order(order: Order) -> dict[str, Any]:
+    item = order.model_dump(mode="json")
+    # The rank is what conditional updates compare; the status name is what people read.
+    item["status_rank"] = order.status.rank
+    return item
+
+
+def order_from_item(item: Mapping[str, Any]) -> Order:
+    """An order from a table item or a stream image (numbers arrive as Decimal)."""
+    fields = {key: value for key, value in item.items() if key != "status_rank"}
+    fields["items"] = [
+        {**line, "quantity": int(line["quantity"])} for line in fields.get("items", [])
+    ]
+    return Order.model_validate(fields)
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+class DynamoOrdersStore:
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def create(self, order: Order) -> None:
+        try:
+            self._table.put_item(
+                Item=item_from_order(order),
+                ConditionExpression="attribute_not_exists(order_id)",
+            )
+        except ClientError as error:
+            if _condition_failed(error):
+                raise OrderAlreadyExistsError(order.order_id) from error
+            raise
+
+    def get(self, order_id: str) -> Order | None:
+        # Consistent: a client that just placed an order must be able to read it back.
+        item = self._table.get_item(Key={"order_id": order_id}, ConsistentRead=True).get("Item")
+        return None if item is None else order_from_item(item)
+
+    def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
+        try:
+            self._table.update_item(
+                Key={"order_id": order_id},
+                UpdateExpression="SET #status = :status, status_rank = :rank, updated_at = :at",
+                ConditionExpression="attribute_exists(order_id) AND status_rank < :rank",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues={
+                    ":status": status.value,
+                    ":rank": status.rank,
+                    ":at": at.isoformat(),
+                },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        except ClientError as error:
+            if not _condition_failed(error):
+                raise
+            # With ALL_OLD the failure carries the current item, if there is one.
+            return StatusChange.NOT_FORWARD if "Item" in error.response else StatusChange.MISSING
+        return StatusChange.ADVANCED
+
+    def delete(self, order_id: str) -> bool:
+        response = self._table.delete_item(Key={"order_id": order_id}, ReturnValues="ALL_OLD")
+        return "Attributes" in response

@@ -1,0 +1,40 @@
+"""The orders store as the domain sees it. Implementations: DynamoDB (``dynamodb.py``) and the
+in-memory fake of the unit tests; both keep the same rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from services.orders.models import Order, OrderStatus
+
+
+class OrderAlreadyExistsError(RuntimeError):
+    """An order with this id is already stored (ids are random: a bug, never a retry)."""
+
+
+class StatusChange(StrEnum):
+    ADVANCED = "advanced"
+    NOT_FORWARD = "not_forward"  # already at or past that status: a late or repeated event
+    MISSING = "missing"  # no such order (cancelled and deleted, or never placed)
+
+
+class OrdersStore(Protocol):
+    def create(self, order: Order) -> None:
+        """Store a new order; raise ``OrderAlreadyExistsError`` if its id is taken."""
+        ...
+
+    def get(self, order_id: str) -> Order | None: ...
+
+    def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
+        """Set ``status`` only if the order exists and its current status ranks lower.
+
+        Checked and written in one conditional write, so concurrent or out-of-order events
+        can never move an order back or bring a deleted one back to life.
+        """
+        ...
+
+    def delete(self, order_id: str) -> bool:
+        """Delete the order; False when it was already gone."""
+        ...

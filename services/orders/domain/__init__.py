@@ -1,0 +1,1 @@
+"""The orders service's rules, free of AWS: they receive the store and publisher they use."""

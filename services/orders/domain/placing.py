@@ -1,0 +1,61 @@
+"""Placing and reading orders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import TypeAdapter, ValidationError
+
+from events.models import Customer, LineItem, OrderId
+from services.orders.adapters.store import OrdersStore
+from services.orders.models import Order, OrderStatus, OrderView, PlaceOrderRequest
+
+Clock = Callable[[], datetime]
+
+_ORDER_ID = TypeAdapter(OrderId)
+
+
+def new_order_id() -> str:
+    return f"ord_{uuid.uuid4().hex}"
+
+
+def place_order(
+    request: PlaceOrderRequest,
+    *,
+    store: OrdersStore,
+    clock: Clock,
+    new_id: Callable[[], str] = new_order_id,
+    new_event_id: Callable[[], uuid.UUID] = uuid.uuid4,
+) -> Order:
+    """Store a new order in status ``placed``.
+
+    Its OrderPlaced is not published here: the table's stream does that (the outbox), so an
+    order can never exist without its event. The event's id is chosen now and stored with the
+    order, so every replay of the stream record publishes the same event.
+    """
+    now = clock()
+    order = Order(
+        order_id=new_id(),
+        status=OrderStatus.PLACED,
+        customer=Customer.model_validate(request.customer.model_dump()),
+        items=[LineItem.model_validate(item.model_dump()) for item in request.items],
+        total=request.total,
+        currency=request.currency,
+        placed_at=now,
+        updated_at=now,
+        placed_event_id=new_event_id(),
+    )
+    store.create(order)
+    return order
+
+
+def get_order(order_id: str, *, store: OrdersStore) -> OrderView | None:
+    """The order, or None when there is none (never placed, or cancelled and deleted)."""
+    try:
+        _ORDER_ID.validate_python(order_id)
+    except ValidationError:
+        return None  # not an id we could have issued: it cannot exist
+    order = store.get(order_id)
+    return None if order is None else order.view()

@@ -1,0 +1,1 @@
+"""Thin Lambda entry points of the orders service."""

@@ -1,0 +1,227 @@
+"""The orders HTTP API (API Gateway HTTP API, payload 2.0): place an order, read it back.
+
+``POST /orders`` honours an ``Idempotency-Key`` header (Powertools idempotency, records kept 24
+hours): a retry with the same key and the same body gets the first response again, the same
+201 with the same order and Location, marked ``Idempotent-Replayed: true``; a retry that
+differs only in status code would make clients branch for nothing. The same key with another
+body is a 409. Without the header every POST places a new order.
+
+Bad input is a 422 in Powertools' validation shape, with pydantic's message for each field,
+before anything is written.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel
+
+from events.models import utc_now
+from services.orders.adapters.dynamodb import DynamoOrdersStore
+from services.orders.adapters.store import OrdersStore
+from services.orders.domain.placing import get_order, place_order
+from services.orders.models import (
+    ErrorMessage,
+    OrderView,
+    PlaceOrderRequest,
+    ValidationErrorBody,
+)
+from services.orders.settings import OrdersSettings
+
+IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
+IDEMPOTENCY_KEY_PREFIX = "orders-place"  # stable across function names and stacks
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEY_REUSED = (
+    "This Idempotency-Key was already used with a different request body; "
+    "use a new key for a new order."
+)
+KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
+
+logger = Logger(service="orders")
+app = APIGatewayHttpResolver(enable_validation=True)
+
+PlaceFn = Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    store: OrdersStore
+    idempotency: IdempotencyConfig
+    place_once: PlaceFn  # the placement behind Powertools idempotency, by Idempotency-Key
+
+
+@functools.cache
+def dependencies() -> Dependencies:
+    """Built once per execution environment, on first use (so importing stays cheap)."""
+    settings = OrdersSettings()
+    store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+    config = IdempotencyConfig(
+        event_key_jmespath="idempotency_key",
+        payload_validation_jmespath="request",
+        expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
+        response_hook=_mark_replayed,
+    )
+
+    def place(*, request: PlaceOrderRequest, attempt: dict[str, Any]) -> dict[str, Any]:
+        return _place(request, store)
+
+    place_once: PlaceFn = idempotent_function(
+        place,
+        data_keyword_argument="attempt",
+        persistence_store=DynamoDBPersistenceLayer(
+            table_name=settings.orders_idempotency_table_name
+        ),
+        config=config,
+        key_prefix=IDEMPOTENCY_KEY_PREFIX,
+    )
+    return Dependencies(store=store, idempotency=config, place_once=place_once)
+
+
+def _place(request: PlaceOrderRequest, store: OrdersStore) -> dict[str, Any]:
+    order = place_order(request, store=store, clock=utc_now)
+    logger.info("order placed", extra={"order_id": order.order_id})
+    return {"order": order.view().model_dump(mode="json"), "replayed": False}
+
+
+def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
+    # Called only when the stored response is returned instead of placing an order.
+    return {**response, "replayed": True}
+
+
+# --- routes ------------------------------------------------------------------------------
+
+
+def _json(description: str, model: type[BaseModel]) -> OpenAPIResponse:
+    return {"description": description, "content": {"application/json": {"model": model}}}
+
+
+_INVALID = _json("Invalid input: one entry per field; nothing was written.", ValidationErrorBody)
+
+
+@app.post(
+    "/orders",
+    status_code=201,
+    summary="Place an order",
+    description=(
+        "Stores the order in status `placed`; its OrderPlaced event follows. Send an "
+        "`Idempotency-Key` to retry safely: the same key and body return the first response "
+        "again (201, same order, header `Idempotent-Replayed: true`) for 24 hours; the same "
+        "key with another body is a 409."
+    ),
+    tags=["orders"],
+    responses={
+        201: {
+            "description": "The order, as placed.",
+            "headers": {
+                "Location": {
+                    "description": "Where to read the order.",
+                    "schema": {"type": "string"},
+                },
+                REPLAYED_HEADER: {
+                    "description": "Present (true) when this is a replay of an earlier request.",
+                    "schema": {"type": "string"},
+                },
+            },
+            "content": {"application/json": {"model": OrderView}},
+        },
+        409: _json("The Idempotency-Key was used for another body.", ErrorMessage),
+        422: _INVALID,
+    },
+)
+def post_order(
+    request: PlaceOrderRequest,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="A client-chosen key (a UUID, say) that makes retries safe.",
+        ),
+    ] = None,
+) -> Response[OrderView]:
+    deps = dependencies()
+    if idempotency_key is None:
+        result = _place(request, deps.store)
+    else:
+        attempt = {"idempotency_key": idempotency_key, "request": request.model_dump(mode="json")}
+        try:
+            result = deps.place_once(request=request, attempt=attempt)
+        except IdempotencyValidationError:
+            raise ServiceError(409, KEY_REUSED) from None
+        except IdempotencyAlreadyInProgressError:
+            raise ServiceError(409, KEY_IN_PROGRESS) from None
+    view = OrderView.model_validate(result["order"])
+    headers = {"Location": f"/orders/{view.order_id}"}
+    if result["replayed"]:
+        headers[REPLAYED_HEADER] = "true"
+        logger.info("order replayed", extra={"order_id": view.order_id})
+    return Response(
+        status_code=201, content_type=content_types.APPLICATION_JSON, body=view, headers=headers
+    )
+
+
+@app.get(
+    "/orders/<order_id>",
+    summary="Read an order",
+    description="Its status: placed, awaiting_approval, shipped, feedback_requested. "
+    "A cancelled order is deleted: 404.",
+    tags=["orders"],
+    responses={
+        200: _json("The order.", OrderView),
+        404: _json("No such order, or it was cancelled.", ErrorMessage),
+        422: _INVALID,  # Powertools documents one for every validated route; ours is accurate
+    },
+)
+def get_order_route(order_id: str) -> OrderView:
+    view = get_order(order_id, store=dependencies().store)
+    if view is None:
+        raise NotFoundError("order not found")
+    return view
+
+
+def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
+    # Powertools' own 422 shape, plus pydantic's message per field so people can fix their input
+    # (the rejected values themselves are not echoed back).
+    return Response(
+        status_code=422,
+        content_type=content_types.APPLICATION_JSON,
+        body={
+            "statusCode": 422,
+            "detail": [
+                {"loc": list(e["loc"]), "type": e["type"], "msg": e.get("msg", "")}
+                for e in error.errors()
+            ],
+        },
+    )
+
+
+app.exception_handler(RequestValidationError)(invalid_request)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    dependencies().idempotency.register_lambda_context(context)
+    return app.resolve(event, context)

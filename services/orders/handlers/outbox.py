@@ -1,0 +1,65 @@
+"""The outbox: publishes OrderPlaced for every order inserted in the orders table.
+
+Triggered by the table's stream. Only INSERTs are orders being placed; status updates
+(MODIFY) and cancellations (REMOVE) are not events of ours. A record that fails is reported
+as a partial batch failure, so the stream retries it (and everything after it on its shard);
+its OrderPlaced carries the id stored with the order, so a retry publishes the same event
+and consumers deduplicate on it.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.publisher import EventBridgePublisher, EventPublisher
+from services.common.settings import ServiceSettings
+from services.orders.adapters.dynamodb import order_from_item
+from services.orders.domain.outbox import publish_order_placed
+
+logger = Logger(service="orders")
+
+
+@functools.cache
+def publisher() -> EventPublisher:
+    settings = ServiceSettings()  # the outbox needs nothing but the bus
+    return EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
+
+
+def record_handler(record: DynamoDBRecord) -> None:
+    if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+        return
+    order = order_from_item(record.dynamodb.new_image)
+    event = publish_order_placed(order, publisher=publisher())
+    logger.info(
+        "published",
+        extra={
+            "order_id": order.order_id,
+            "event": event.detail_type,
+            "event_id": str(event.metadata.event_id),
+        },
+    )
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event,
+        record_handler=record_handler,
+        processor=BatchProcessor(event_type=EventType.DynamoDBStreams),
+        context=context,
+    )

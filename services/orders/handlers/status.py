@@ -1,0 +1,37 @@
+"""Follows the workflow: status events move an order forward, OrderCancelled deletes it."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from services.common.consumer import consume_events
+from services.orders.adapters.dynamodb import DynamoOrdersStore
+from services.orders.adapters.store import OrdersStore
+from services.orders.domain.progress import WORKFLOW_EVENTS, apply_workflow_event
+from services.orders.settings import OrdersTableSettings
+
+logger = Logger(service="orders")
+
+
+@functools.cache
+def store() -> OrdersStore:
+    settings = OrdersTableSettings()
+    return DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+
+
+@logger.inject_lambda_context
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    orders = store()
+    return consume_events(
+        event,
+        context,
+        accepts=WORKFLOW_EVENTS,
+        handle=lambda typed: apply_workflow_event(typed, store=orders),
+        logger=logger,
+    )

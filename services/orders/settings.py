@@ -1,0 +1,18 @@
+"""The orders service's settings, read once per function from its environment.
+
+Each function reads only what it uses, so a function deployed with just its own resources'
+variables (least privilege) still starts: the outbox needs only the bus (``ServiceSettings``),
+the status consumer only the orders table, the API both tables.
+"""
+
+from __future__ import annotations
+
+from services.common.settings import ServiceSettings
+
+
+class OrdersTableSettings(ServiceSettings):
+    orders_table_name: str  # ORDERS_TABLE_NAME
+
+
+class OrdersSettings(OrdersTableSettings):
+    orders_idempotency_table_name: str  # ORDERS_IDEMPOTENCY_TABLE_NAME

@@ -1,0 +1,1 @@
+"""The workflow service: the order state machine, its starter and the task-token relay."""

@@ -1,0 +1,1 @@
+"""boto3-backed implementations of the domain's ports."""

@@ -1,0 +1,1 @@
+"""The workflow's rules, free of AWS: they receive their adapters (see ``ports``)."""

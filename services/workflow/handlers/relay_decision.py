@@ -1,0 +1,63 @@
+"""OrderApproved / OrderRejected -> SendTaskSuccess / SendTaskFailure(OrderRejected).
+
+A decision for a workflow that already moved on is counted and done, never retried.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.models import OrderApproved, OrderRejected, utc_now
+from services.common.consumer import consume_events
+from services.workflow.adapters.stepfunctions import StepFunctionsTaskResults
+from services.workflow.adapters.tokens import DynamoTokenStore
+from services.workflow.domain.relay import DecisionOutcome, TokenNotFoundError, relay_decision
+from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.settings import RelaySettings
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+
+DECISIONS: tuple[type[OrderApproved] | type[OrderRejected], ...] = (OrderApproved, OrderRejected)
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    tokens: DynamoTokenStore
+    tasks: StepFunctionsTaskResults
+
+
+@cache
+def dependencies() -> Dependencies:
+    settings = RelaySettings()  # read from the environment
+    return Dependencies(
+        tokens=DynamoTokenStore(boto3.client("dynamodb"), settings.workflow_tokens_table_name),
+        tasks=StepFunctionsTaskResults(boto3.client("stepfunctions")),
+    )
+
+
+def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
+    deps = dependencies()
+    try:
+        outcome = relay_decision(event, tokens=deps.tokens, tasks=deps.tasks, clock=utc_now)
+    except TokenNotFoundError:
+        # Counted so an alarm can see it; the message is retried, then lands in the DLQ.
+        logger.warning("no task token for this order; the decision will be retried")
+        metrics.add_metric(name="DecisionWithoutToken", unit=MetricUnit.Count, value=1)
+        raise
+    metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+    return outcome
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consume_events(event, context, accepts=DECISIONS, handle=_relay, logger=logger)

@@ -1,0 +1,94 @@
+"""Token message (private queue, sent by the state machine) -> token table + ApprovalRequested.
+
+These records are plain SQS messages, not EventBridge events, so they are parsed here with
+the workflow's own model. The token and the customer's email never reach a log line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import ValidationError
+
+from events.publisher import EventBridgePublisher
+from services.workflow.adapters.tokens import DynamoTokenStore
+from services.workflow.domain.relay import keep_token
+from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.models import TokenRequest
+from services.workflow.settings import RelaySettings
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+
+
+class MalformedTokenMessageError(ValueError):
+    """A token message that does not fit ``TokenRequest``; names the fields, not the values."""
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    tokens: DynamoTokenStore
+    publisher: EventBridgePublisher
+
+
+@cache
+def dependencies() -> Dependencies:
+    settings = RelaySettings()  # read from the environment
+    return Dependencies(
+        tokens=DynamoTokenStore(boto3.client("dynamodb"), settings.workflow_tokens_table_name),
+        publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),
+    )
+
+
+def parse_token_request(body: str) -> TokenRequest:
+    try:
+        return TokenRequest.model_validate_json(body)
+    except ValidationError as error:
+        # pydantic's message quotes the input (token, email); keep only where and what.
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['type']}"
+            for e in error.errors()
+        )
+        raise MalformedTokenMessageError(problems) from None
+
+
+def _record_handler(record: SQSRecord) -> None:
+    try:
+        request = parse_token_request(record.body)
+    except MalformedTokenMessageError as error:
+        logger.warning("malformed token message", extra={"problems": str(error)})
+        metrics.add_metric(name="TokenMessageMalformed", unit=MetricUnit.Count, value=1)
+        raise
+    # Thread-local keys: the local stack runs many handlers of one service at once.
+    logger.thread_safe_append_keys(order_id=request.order_id)
+    try:
+        deps = dependencies()
+        outcome = keep_token(request, tokens=deps.tokens, publisher=deps.publisher)
+        metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+        logger.info("handled", extra={"outcome": outcome.value})
+    finally:
+        logger.thread_safe_remove_keys(["order_id"])
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return process_partial_response(
+        event=event,
+        record_handler=_record_handler,
+        processor=BatchProcessor(event_type=EventType.SQS),
+        context=context,
+    )

@@ -1,0 +1,42 @@
+"""OrderPlaced -> StartExecution named by the order id (a duplicate is a counted no-op)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from events.models import OrderPlaced
+from services.common.consumer import consume_events
+from services.workflow.adapters.stepfunctions import StepFunctionsWorkflows
+from services.workflow.domain.starter import StartOutcome, start_workflow
+from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.settings import StarterSettings
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+
+
+@cache
+def workflows() -> StepFunctionsWorkflows:
+    settings = StarterSettings()  # read from the environment
+    return StepFunctionsWorkflows(
+        boto3.client("stepfunctions"), settings.workflow_state_machine_arn
+    )
+
+
+def _start(event: OrderPlaced) -> StartOutcome:
+    outcome = start_workflow(event, workflows=workflows())
+    metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+    return outcome
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+    return consume_events(event, context, accepts=(OrderPlaced,), handle=_start, logger=logger)

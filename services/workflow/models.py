@@ -1,0 +1,30 @@
+"""The workflow's internal message: what the state machine sends to the private token queue.
+
+Not a contract event: it never reaches the bus, because it carries the task token.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+
+from events.models import OrderId, OrderSummary
+
+
+class TokenRequest(BaseModel):
+    """RequestApproval's MessageBody (see statemachine.asl.json)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    order_id: OrderId
+    order: OrderSummary
+    # A SecretStr so the token never shows up in a repr, a log line or an error message.
+    task_token: SecretStr = Field(min_length=1, max_length=1024)
+    requested_at: AwareDatetime
+    approval_window_seconds: int = Field(ge=1)
+    execution_arn: str = Field(min_length=1, max_length=2048)
+
+    @property
+    def approval_deadline(self) -> AwareDatetime:
+        return self.requested_at + timedelta(seconds=self.approval_window_seconds)

@@ -1,0 +1,166 @@
+"""The orders service provisioned on moto from its own wiring, and ways to drive it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+
+from local.bus_tap import BusTap
+from local.event_sources import DynamoDbStreamEventSource, SqsEventSource, drain
+from local.lambda_runtime import load_function
+from local.provision import ProvisionedService, provision
+from services.orders.handlers import api, outbox, status
+from services.orders.wiring import WIRING
+from tests.integration.orders import http_api_events
+from tests.support.context import FakeLambdaContext
+
+
+def _clear_handler_caches() -> None:
+    # Settings and clients are built once per execution environment; each test is a new one.
+    api.dependencies.cache_clear()
+    outbox.publisher.cache_clear()
+    status.store.cache_clear()
+
+
+@pytest.fixture
+def orders(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProvisionedService]:
+    provisioned = provision(WIRING)
+    for name, value in provisioned.env.items():
+        monkeypatch.setenv(name, value)
+    _clear_handler_caches()
+    yield provisioned
+    _clear_handler_caches()
+
+
+@dataclass
+class Http:
+    """The API as a client sees it: status, headers and JSON body of each response."""
+
+    def post(self, body: Any, *, idempotency_key: str | None = None) -> HttpResponse:
+        return self.call(http_api_events.post_order(body, idempotency_key=idempotency_key))
+
+    def get(self, order_id: str) -> HttpResponse:
+        return self.call(http_api_events.get_order(order_id))
+
+    @staticmethod
+    def call(event: dict[str, Any]) -> HttpResponse:
+        raw = api.lambda_handler(event, FakeLambdaContext(function_name="orders-api"))
+        return HttpResponse(
+            status=int(raw["statusCode"]),
+            headers=raw.get("headers", {}),
+            body=json.loads(raw["body"]) if raw.get("body") else None,
+        )
+
+
+@dataclass(frozen=True)
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+
+@pytest.fixture
+def http(orders: ProvisionedService) -> Http:
+    return Http()
+
+
+@dataclass
+class OrdersTable:
+    """Direct reads of the orders table, to check what a request did or did not write."""
+
+    name: str
+
+    def items(self) -> list[dict[str, Any]]:
+        table = boto3.resource("dynamodb").Table(self.name)
+        return list(table.scan(ConsistentRead=True)["Items"])
+
+    def item(self, order_id: str) -> dict[str, Any] | None:
+        table = boto3.resource("dynamodb").Table(self.name)
+        found = table.get_item(Key={"order_id": order_id}, ConsistentRead=True).get("Item")
+        return None if found is None else dict(found)
+
+
+@pytest.fixture
+def orders_table(orders: ProvisionedService) -> OrdersTable:
+    return OrdersTable(orders.tables["orders"])
+
+
+@pytest.fixture
+def idempotency_items(orders: ProvisionedService) -> Any:
+    table = boto3.resource("dynamodb").Table(orders.tables["idempotency"])
+    return lambda: table.scan(ConsistentRead=True)["Items"]
+
+
+@pytest.fixture
+def bus_tap(orders: ProvisionedService) -> BusTap:
+    """Every event on the bus, through a rule and queue of the test's own."""
+    return BusTap(boto3.client("events"), boto3.client("sqs"), orders.env["EVENT_BUS_NAME"], "tap")
+
+
+@dataclass
+class Triggers:
+    """The declared triggers, emulated as Lambda's pollers run them (local.event_sources)."""
+
+    stream: DynamoDbStreamEventSource
+    status_queue: SqsEventSource
+
+    def run_outbox(self) -> int:
+        return drain([self.stream])
+
+    def run_status(self) -> int:
+        return drain([self.status_queue])
+
+
+@pytest.fixture
+def triggers(orders: ProvisionedService) -> Triggers:
+    sqs = boto3.client("sqs")
+    status_spec = WIRING.function("status")
+    outbox_spec = WIRING.function("outbox")
+    queue_url = orders.queue_urls["status-events"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])
+    return Triggers(
+        stream=DynamoDbStreamEventSource(
+            boto3.client("dynamodbstreams"),
+            orders.table_streams["orders"],
+            load_function(WIRING.name, outbox_spec),
+        ),
+        status_queue=SqsEventSource(
+            sqs,
+            queue_url,
+            queue_arn["Attributes"]["QueueArn"],
+            load_function(WIRING.name, status_spec),
+            wait_seconds=0,
+        ),
+    )
+
+
+def stream_records(orders: ProvisionedService) -> list[dict[str, Any]]:
+    """Every record on the orders table's stream so far, shaped as Lambda delivers them."""
+    streams = boto3.client("dynamodbstreams")
+    arn = orders.table_streams["orders"]
+    records: list[dict[str, Any]] = []
+    for shard in streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"]:
+        iterator = streams.get_shard_iterator(
+            StreamArn=arn, ShardId=shard["ShardId"], ShardIteratorType="TRIM_HORIZON"
+        )["ShardIterator"]
+        page = streams.get_records(ShardIterator=iterator)
+        for record in page["Records"]:
+            dynamodb = dict(record["dynamodb"])
+            dynamodb.pop("ApproximateCreationDateTime", None)
+            records.append(
+                {
+                    "eventID": record["eventID"],
+                    "eventName": record["eventName"],
+                    "eventVersion": "1.1",
+                    "eventSource": "aws:dynamodb",
+                    "awsRegion": "us-east-1",
+                    "dynamodb": dynamodb,
+                    "eventSourceARN": arn,
+                }
+            )
+    return records

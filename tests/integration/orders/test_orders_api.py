@@ -1,0 +1,216 @@
+"""The orders HTTP API on moto, driven with the events API Gateway (HTTP API 2.0) sends."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any, NamedTuple
+
+import pytest
+
+from services.orders.handlers.api import KEY_REUSED, REPLAYED_HEADER
+from tests.integration.orders.conftest import Http, OrdersTable
+from tests.integration.orders.http_api_events import http_api_event
+from tests.integration.orders.samples import order_body
+
+
+def test_a_placed_order_can_be_read_back(http: Http, orders_table: OrdersTable) -> None:
+    placed = http.post(order_body())
+
+    assert placed.status == 201
+    order = placed.body
+    assert order["order_id"].startswith("ord_")
+    assert placed.headers["Location"] == f"/orders/{order['order_id']}"
+    assert order["status"] == "placed"
+    assert order["total"] == "21.00"  # 2 x 4.50 + 1 x 12.00, computed by the server
+    assert order["customer"] == {"name": "Ada Lovelace", "email": "ada@example.com"}
+    assert order["placed_at"] == order["updated_at"]
+    assert order["placed_at"].endswith(("Z", "+00:00"))
+
+    read = http.get(order["order_id"])
+
+    assert read.status == 200
+    assert read.body == order
+    assert len(orders_table.items()) == 1
+
+
+class Invalid(NamedTuple):
+    change: Callable[[dict[str, Any]], object]
+    field: list[str | int]
+    error_type: str
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(
+            Invalid(
+                lambda b: b["customer"].update(email="ada.example.com"),
+                ["body", "customer", "email"],
+                "value_error",
+            ),
+            id="bad email",
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][0].update(quantity=0),
+                ["body", "items", 0, "quantity"],
+                "greater_than_equal",
+            ),
+            id="quantity 0",
+        ),
+        pytest.param(
+            Invalid(lambda b: b.update(currency="XYZ"), ["body", "currency"], "value_error"),
+            id="currency",
+        ),
+        pytest.param(
+            Invalid(lambda b: b.update(discount="100%"), ["body", "discount"], "extra_forbidden"),
+            id="extra",
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][1].update(colour="blue"),
+                ["body", "items", 1, "colour"],
+                "extra_forbidden",
+            ),
+            id="extra in a line",
+        ),
+        pytest.param(
+            Invalid(lambda b: b.update(items=[]), ["body", "items"], "too_short"), id="no items"
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][0].update(unit_price="4.999"),
+                ["body", "items", 0, "unit_price"],
+                "string_pattern_mismatch",
+            ),
+            id="price with 3 decimals",
+        ),
+        pytest.param(
+            Invalid(lambda b: b.pop("customer"), ["body", "customer"], "missing"),
+            id="missing customer",
+        ),
+    ],
+)
+def test_invalid_orders_are_refused_field_by_field_and_nothing_is_written(
+    http: Http,
+    orders_table: OrdersTable,
+    idempotency_items: Callable[[], list[Any]],
+    case: Invalid,
+) -> None:
+    body = order_body()
+    case.change(body)
+
+    response = http.post(body, idempotency_key=str(uuid.uuid4()))
+
+    assert response.status == 422
+    assert response.body["statusCode"] == 422
+    errors = response.body["detail"]
+    assert [e["loc"] for e in errors] == [case.field]
+    assert errors[0]["type"] == case.error_type
+    assert errors[0]["msg"]  # a sentence a person can act on
+    assert orders_table.items() == []
+    assert idempotency_items() == []
+
+
+def test_every_problem_is_reported_at_once(http: Http) -> None:
+    body = order_body(currency="eur", extra=1)
+    body["customer"]["email"] = "nobody"
+
+    response = http.post(body)
+
+    assert response.status == 422
+    assert {tuple(e["loc"]) for e in response.body["detail"]} == {
+        ("body", "currency"),
+        ("body", "extra"),
+        ("body", "customer", "email"),
+    }
+
+
+def test_malformed_json_is_a_422(http: Http, orders_table: OrdersTable) -> None:
+    response = http.post('{"customer": ')
+
+    assert response.status == 422
+    assert response.body["detail"][0]["type"] == "json_invalid"
+    assert orders_table.items() == []
+
+
+def test_an_order_total_too_large_for_the_contract_is_refused(
+    http: Http, orders_table: OrdersTable
+) -> None:
+    line = {"sku": "GOLD", "name": "Gold bar", "quantity": 1000, "unit_price": "999999999.00"}
+
+    response = http.post(order_body(items=[line]))
+
+    assert response.status == 422
+    assert "too large" in response.body["detail"][0]["msg"]
+    assert orders_table.items() == []
+
+
+@pytest.mark.parametrize("order_id", ["ord_0123456789abcdef0123456789abcdef", "bad.id", "x" * 300])
+def test_an_unknown_order_is_a_404(http: Http, order_id: str) -> None:
+    response = http.get(order_id)
+
+    assert response.status == 404
+    assert response.body == {"statusCode": 404, "message": "order not found"}
+
+
+def test_an_unknown_route_is_a_404(http: Http) -> None:
+    response = http.call(http_api_event("DELETE", "/orders/x", route_key="$default"))
+
+    assert response.status == 404
+
+
+# --- Idempotency-Key ----------------------------------------------------------------------
+
+
+def test_a_retry_with_the_same_key_and_body_returns_the_same_order(
+    http: Http, orders_table: OrdersTable
+) -> None:
+    key = str(uuid.uuid4())
+
+    first = http.post(order_body(), idempotency_key=key)
+    retry = http.post(order_body(), idempotency_key=key)
+
+    assert first.status == retry.status == 201
+    assert retry.body == first.body
+    assert retry.headers["Location"] == first.headers["Location"]
+    assert REPLAYED_HEADER not in first.headers
+    assert retry.headers[REPLAYED_HEADER] == "true"
+    assert len(orders_table.items()) == 1
+
+
+def test_the_same_key_with_another_body_is_a_409(http: Http, orders_table: OrdersTable) -> None:
+    key = str(uuid.uuid4())
+    first = http.post(order_body(), idempotency_key=key)
+
+    other = http.post(order_body(currency="USD"), idempotency_key=key)
+
+    assert other.status == 409
+    assert other.body == {"statusCode": 409, "message": KEY_REUSED}
+    assert [item["order_id"] for item in orders_table.items()] == [first.body["order_id"]]
+
+
+def test_without_a_key_every_post_places_a_new_order(http: Http, orders_table: OrdersTable) -> None:
+    first = http.post(order_body())
+    second = http.post(order_body())
+
+    assert first.status == second.status == 201
+    assert first.body["order_id"] != second.body["order_id"]
+    assert len(orders_table.items()) == 2
+
+
+def test_different_keys_place_different_orders(http: Http, orders_table: OrdersTable) -> None:
+    first = http.post(order_body(), idempotency_key="key-1")
+    second = http.post(order_body(), idempotency_key="key-2")
+
+    assert first.body["order_id"] != second.body["order_id"]
+    assert len(orders_table.items()) == 2
+
+
+def test_an_empty_key_is_refused(http: Http, orders_table: OrdersTable) -> None:
+    response = http.post(order_body(), idempotency_key="")
+
+    assert response.status == 422
+    assert response.body["detail"][0]["loc"] == ["header", "idempotency-key"]
+    assert orders_table.items() == []

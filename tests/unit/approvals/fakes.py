@@ -1,0 +1,158 @@
+"""In-memory adapters for the approvals domain, with the same rules as the DynamoDB ones."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from events.models import (
+    ApprovalRequested,
+    ApprovalRequestedData,
+    Customer,
+    Event,
+    LineItem,
+    OrderCancelled,
+    OrderCancelledData,
+)
+from events.publisher import FailedEntry, PublishError
+from services.approvals.adapters.ports import OwnerMessage
+from services.approvals.models import Approval, ApprovalStatus, CancelReason
+
+KEY = b"k" * 32
+OTHER_KEY = b"o" * 32
+BASE_URL = "https://approvals.example.test"
+NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+
+
+@dataclass
+class InMemoryApprovalStore:
+    approvals: dict[str, Approval] = field(default_factory=dict)
+    by_order: dict[str, str] = field(default_factory=dict)
+
+    def get(self, approval_id: str) -> Approval | None:
+        return self.approvals.get(approval_id)
+
+    def find_by_order(self, order_id: str) -> Approval | None:
+        approval_id = self.by_order.get(order_id)
+        return self.approvals.get(approval_id) if approval_id else None
+
+    def create(self, approval: Approval) -> bool:
+        if approval.order_id in self.by_order or approval.approval_id in self.approvals:
+            return False
+        self.approvals[approval.approval_id] = approval
+        self.by_order[approval.order_id] = approval.approval_id
+        return True
+
+    def _set(self, approval_id: str, **changes: object) -> None:
+        self.approvals[approval_id] = self.approvals[approval_id].model_copy(update=changes)
+
+    def mark_notified(self, approval_id: str) -> None:
+        self._set(approval_id, owner_notified=True)
+
+    def record_decision(
+        self,
+        approval_id: str,
+        status: ApprovalStatus,
+        decided_at: datetime,
+        comment: str | None,
+        event_id: uuid.UUID,
+    ) -> bool:
+        if self.approvals[approval_id].status is not ApprovalStatus.PENDING:
+            return False
+        self._set(
+            approval_id,
+            status=status,
+            decided_at=decided_at,
+            comment=comment,
+            decision_event_id=event_id,
+            decision_published=False,
+        )
+        return True
+
+    def mark_published(self, approval_id: str) -> None:
+        self._set(approval_id, decision_published=True)
+
+    def cancel_pending(self, approval_id: str, reason: CancelReason, at: datetime) -> bool:
+        if self.approvals[approval_id].status is not ApprovalStatus.PENDING:
+            return False
+        self._set(
+            approval_id, status=ApprovalStatus.CANCELLED, cancelled_at=at, cancel_reason=reason
+        )
+        return True
+
+    def note_cancellation(self, approval_id: str, reason: CancelReason, at: datetime) -> None:
+        if self.approvals[approval_id].cancelled_at is None:
+            self._set(approval_id, cancelled_at=at, cancel_reason=reason)
+
+
+@dataclass
+class RecordingNotifier:
+    sent: list[OwnerMessage] = field(default_factory=list)
+    fail_next: int = 0
+
+    def send(self, message: OwnerMessage) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("SNS is unreachable")
+        self.sent.append(message)
+
+
+@dataclass
+class FlakyPublisher:
+    """Fails its first ``failures`` publishes the way EventBridgePublisher does."""
+
+    failures: int = 0
+    published: list[Event] = field(default_factory=list)
+
+    def publish(self, events: Sequence[Event]) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise PublishError(
+                [
+                    FailedEntry(
+                        e.detail_type,
+                        str(e.metadata.event_id),
+                        e.metadata.correlation_id,
+                        "InternalFailure",
+                        "try again",
+                    )
+                    for e in events
+                ]
+            )
+        self.published.extend(events)
+
+
+def approval_requested(
+    order_id: str = "ord_1", *, deadline: datetime | None = None, name: str = "Ada Lovelace"
+) -> ApprovalRequested:
+    return ApprovalRequested.create(
+        ApprovalRequestedData(
+            order_id=order_id,
+            customer=Customer(name=name, email="ada@example.com"),
+            items=[
+                LineItem(sku="MUG-01", name="Enamel mug", quantity=2, unit_price="12.50"),
+                LineItem(sku="TEA-42", name="Assam tea", quantity=1, unit_price="7.90"),
+            ],
+            total="32.90",
+            currency="EUR",
+            requested_at=NOW,
+            approval_deadline=deadline or NOW + timedelta(hours=24),
+        )
+    )
+
+
+def order_cancelled(
+    order_id: str = "ord_1",
+    reason: CancelReason = "approval_timeout",
+    at: datetime | None = None,
+) -> OrderCancelled:
+    requested = approval_requested(order_id).data
+    return OrderCancelled.create(
+        OrderCancelledData(
+            **requested.model_dump(exclude={"requested_at", "approval_deadline"}),
+            reason=reason,
+            cancelled_at=at or NOW + timedelta(hours=24),
+        )
+    )

@@ -1,0 +1,35 @@
+"""An in-memory orders store with the DynamoDB store's rules (checked against it in
+tests/integration/orders/test_orders_store.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
+from services.orders.models import Order, OrderStatus
+
+
+@dataclass
+class InMemoryOrdersStore:
+    orders: dict[str, Order] = field(default_factory=dict)
+
+    def create(self, order: Order) -> None:
+        if order.order_id in self.orders:
+            raise OrderAlreadyExistsError(order.order_id)
+        self.orders[order.order_id] = order
+
+    def get(self, order_id: str) -> Order | None:
+        return self.orders.get(order_id)
+
+    def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
+        current = self.orders.get(order_id)
+        if current is None:
+            return StatusChange.MISSING
+        if current.status.rank >= status.rank:
+            return StatusChange.NOT_FORWARD
+        self.orders[order_id] = current.model_copy(update={"status": status, "updated_at": at})
+        return StatusChange.ADVANCED
+
+    def delete(self, order_id: str) -> bool:
+        return self.orders.pop(order_id, None) is not None

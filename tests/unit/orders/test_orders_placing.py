@@ -1,0 +1,73 @@
+"""Placing and reading orders, with an in-memory store."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+
+from services.orders.adapters.store import OrderAlreadyExistsError
+from services.orders.domain.placing import get_order, new_order_id, place_order
+from services.orders.models import OrderStatus
+from tests.unit.orders.fake_store import InMemoryOrdersStore
+from tests.unit.orders.samples import PLACED_AT, request
+
+NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
+
+
+def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
+    store = InMemoryOrdersStore()
+    event_id = uuid.uuid4()
+
+    order = place_order(
+        request(),
+        store=store,
+        clock=lambda: NOW,
+        new_id=lambda: "ord_test",
+        new_event_id=lambda: event_id,
+    )
+
+    assert store.get("ord_test") == order
+    assert order.status is OrderStatus.PLACED
+    assert order.total == "21.00"
+    assert order.placed_at == order.updated_at == NOW
+    assert order.placed_event_id == event_id
+    assert order.customer.email == "ada@example.com"
+    assert [item.sku for item in order.items] == ["TEA-01", "MUG-7"]
+
+
+def test_order_ids_are_random_and_fit_the_contract() -> None:
+    ids = {new_order_id() for _ in range(100)}
+
+    assert len(ids) == 100
+    assert all(re.fullmatch(r"ord_[0-9a-f]{32}", i) for i in ids)
+
+
+def test_a_taken_id_is_never_overwritten() -> None:
+    store = InMemoryOrdersStore()
+    first = place_order(request(), store=store, clock=lambda: NOW, new_id=lambda: "ord_same")
+
+    with pytest.raises(OrderAlreadyExistsError):
+        place_order(
+            request(currency="USD"), store=store, clock=lambda: NOW, new_id=lambda: "ord_same"
+        )
+
+    assert store.get("ord_same") == first
+
+
+def test_reading_an_order_shows_it_without_internals() -> None:
+    store = InMemoryOrdersStore()
+    placed = place_order(request(), store=store, clock=lambda: PLACED_AT)
+
+    view = get_order(placed.order_id, store=store)
+
+    assert view is not None
+    assert view.order_id == placed.order_id
+    assert "placed_event_id" not in view.model_dump()
+
+
+@pytest.mark.parametrize("order_id", ["ord_missing", "not an id", "x" * 65, ""])
+def test_an_unknown_or_impossible_id_finds_nothing(order_id: str) -> None:
+    assert get_order(order_id, store=InMemoryOrdersStore()) is None

@@ -1,0 +1,58 @@
+"""The orders wiring: what each function may touch, and what the status queue receives."""
+
+from __future__ import annotations
+
+from services.common.wiring import Access, HttpApiTrigger, SqsTrigger, StreamTrigger
+from services.orders.domain.progress import WORKFLOW_EVENTS
+from services.orders.wiring import WIRING
+
+
+def test_the_status_queue_receives_exactly_what_the_status_function_handles() -> None:
+    (subscription,) = WIRING.subscriptions
+    (status,) = [f for f in WIRING.functions if isinstance(f.trigger, SqsTrigger)]
+
+    assert status.trigger.queue == subscription.queue
+    assert subscription.pattern["source"] == ["shop.workflow"]
+    assert set(subscription.pattern["detail-type"]) == {e.detail_type for e in WORKFLOW_EVENTS}
+    assert {e.source for e in WORKFLOW_EVENTS} == {"shop.workflow"}
+
+
+def test_the_api_serves_the_two_routes_and_cannot_publish() -> None:
+    api = WIRING.function("api")
+
+    assert isinstance(api.trigger, HttpApiTrigger)
+    assert {(r.method, r.path) for r in api.trigger.routes} == {
+        ("POST", "/orders"),
+        ("GET", "/orders/{order_id}"),
+    }
+    assert api.permissions.put_events is False
+    assert api.permissions.tables == {
+        "orders": Access.READ_WRITE,
+        "idempotency": Access.READ_WRITE,
+    }
+
+
+def test_only_the_outbox_publishes_and_it_touches_no_table() -> None:
+    outbox = WIRING.function("outbox")
+
+    assert isinstance(outbox.trigger, StreamTrigger)
+    assert outbox.trigger.table == "orders"
+    assert WIRING.table("orders").stream
+    assert outbox.permissions.put_events is True
+    assert outbox.permissions.tables == {}
+    assert [f.name for f in WIRING.functions if f.permissions.put_events] == ["outbox"]
+
+
+def test_the_status_function_only_writes_orders() -> None:
+    status = WIRING.function("status")
+
+    assert status.permissions.tables == {"orders": Access.WRITE}
+    assert not status.permissions.put_events
+
+
+def test_idempotency_table_uses_powertools_defaults() -> None:
+    table = WIRING.table("idempotency")
+
+    assert (table.partition_key, table.ttl_attribute) == ("id", "expiration")
+    assert table.env_var == "ORDERS_IDEMPOTENCY_TABLE_NAME"
+    assert WIRING.table("orders").env_var == "ORDERS_TABLE_NAME"

@@ -1,0 +1,46 @@
+"""The token relay's doorway: malformed messages fail alone and leak nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+from services.workflow.handlers import relay_token
+from tests.support.context import FakeLambdaContext
+from tests.support.events import sqs_record
+from tests.unit.workflow.samples import token_message
+
+
+def test_a_malformed_token_message_names_the_fields_not_the_values() -> None:
+    body = {**token_message(token="secret-token"), "approval_window_seconds": 0}
+    body["order"]["total"] = "1.00"  # does not match the items
+
+    with pytest.raises(relay_token.MalformedTokenMessageError) as caught:
+        relay_token.parse_token_request(json.dumps(body))
+
+    message = str(caught.value)
+    assert "approval_window_seconds" in message
+    assert "order" in message
+    assert "secret-token" not in message
+    assert "grace@example.com" not in message
+    assert caught.value.__cause__ is None
+    assert caught.value.__suppress_context__
+
+
+def test_a_poison_message_fails_without_logging_the_token_or_the_email(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    body = json.dumps({**token_message(token="secret-token"), "requested_at": "yesterday"})
+    record = sqs_record(body, message_id="poison")
+
+    # A batch of nothing but poison fails as a whole (Powertools raises); mixed batches are
+    # covered on moto in tests/integration/workflow.
+    with pytest.raises(BatchProcessingError) as caught:
+        relay_token.handler({"Records": [record]}, FakeLambdaContext())
+
+    logged = capsys.readouterr().out + str(caught.value)
+    assert "requested_at" in logged
+    assert "secret-token" not in logged
+    assert "grace@example.com" not in logged
