@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jsii
 from aws_cdk import Annotations, CfnOutput, Duration, Fn, Stack
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
@@ -84,6 +86,22 @@ def event_pattern(pattern: dict[str, Any]) -> events.EventPattern:
     if unknown:
         raise ValueError(f"event pattern fields CDK cannot express: {sorted(unknown)}")
     return events.EventPattern(**{EVENT_PATTERN_FIELDS[k]: v for k, v in pattern.items()})
+
+
+@jsii.implements(apigw.IAccessLogSettings)
+class AccessLogs:
+    """HTTP API access logs in a log group, in API Gateway's default JSON format."""
+
+    def __init__(self, destination: apigw.IAccessLogDestination) -> None:
+        self._destination = destination
+
+    @property
+    def destination(self) -> apigw.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigateway.AccessLogFormat | None:
+        return None
 
 
 @dataclass
@@ -206,12 +224,6 @@ class ServiceBuilder:
 
     def _queue(self, queue: Queue) -> None:
         dlq = self._plain_queue(f"{pascal(queue.name)}Dlq", retention=DLQ_RETENTION)
-        suppress(
-            dlq,
-            "SQS3",
-            "This queue is itself the dead-letter queue of the "
-            f"{queue.name} queue; a DLQ of a DLQ would only hide failed messages further.",
-        )
         created = sqs.Queue(
             self.scope,
             f"{pascal(queue.name)}Queue",
@@ -484,9 +496,9 @@ class ServiceBuilder:
             throttle=apigw.ThrottleSettings(
                 rate_limit=HTTP_API_RATE_LIMIT, burst_limit=HTTP_API_BURST_LIMIT
             ),
-            access_log_settings={
-                "destination": apigw.LogGroupLogDestination(self._log_group("HttpApiAccessLogs"))
-            },
+            access_log_settings=AccessLogs(
+                apigw.LogGroupLogDestination(self._log_group("HttpApiAccessLogs"))
+            ),
         )
         CfnOutput(self.stack, "HttpApiUrl", value=stage.url)
         self.out.http_api, self.out.http_stage = api, stage

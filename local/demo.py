@@ -57,6 +57,7 @@ def run(server: LocalServer, out: TextIO) -> bool:
     orders = [DemoOrder(name, email, decision) for name, email, decision in CUSTOMERS]
 
     for order in orders:
+        order.placed = time.time()
         response = http_client.post_json(
             f"{base}/orders",
             {
@@ -68,7 +69,6 @@ def run(server: LocalServer, out: TextIO) -> bool:
         if response.status != 201:
             raise RuntimeError(f"placing an order failed: {response.status} {response.text}")
         order.order_id = response.json()["order_id"]
-        order.placed = time.time()
         print(f"placed {order.order_id} for {order.customer}", file=out)
 
     def owner_text(order_id: str) -> str | None:

@@ -46,6 +46,17 @@ class EnvironmentConflictError(RuntimeError):
     the second would silently win, so the stack refuses to start."""
 
 
+def stop_running_executions(sfn: Any) -> None:
+    """Stop every running execution: they run in moto's threads and would otherwise outlive
+    the stack (or the mock) they belong to, calling an endpoint that is gone."""
+    for machine in sfn.list_state_machines()["stateMachines"]:
+        running = sfn.list_executions(
+            stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
+        )["executions"]
+        for execution in running:
+            sfn.stop_execution(executionArn=execution["executionArn"])
+
+
 @dataclass
 class LocalStack:
     settings: LocalStackSettings
@@ -148,7 +159,7 @@ class LocalStack:
             self.names.physical("local", "bus-tap"),
         )
         self.load_functions()
-        self._runner = EventSourceRunner(self.sources)
+        self._runner = EventSourceRunner([*self.sources, self.mailbox])
         self._runner.start()
         log.info(
             "local stack up: %d functions, %d event sources", len(self.functions), len(self.sources)
@@ -158,6 +169,8 @@ class LocalStack:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self.provisioned:
+            stop_running_executions(self.client("stepfunctions"))
         for var, value in self._saved_env.items():
             if value is None:
                 os.environ.pop(var, None)

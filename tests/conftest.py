@@ -9,6 +9,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from local.stack import stop_running_executions
+
 # Set before any handler module builds a client: tests can never reach a real account.
 os.environ.update(
     {
@@ -34,15 +36,4 @@ def aws() -> Iterator[None]:
     """moto in-process with Step Functions executing the real ASL."""
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
         yield
-        _stop_running_executions()
-
-
-def _stop_running_executions() -> None:
-    # Executions run in moto's threads; stop them so none outlives the mock it belongs to.
-    sfn = boto3.client("stepfunctions")
-    for machine in sfn.list_state_machines()["stateMachines"]:
-        running = sfn.list_executions(
-            stateMachineArn=machine["stateMachineArn"], statusFilter="RUNNING"
-        )["executions"]
-        for execution in running:
-            sfn.stop_execution(executionArn=execution["executionArn"])
+        stop_running_executions(boto3.client("stepfunctions"))

@@ -20,6 +20,8 @@ class RequestSettings(DecisionSettings):
     """What the function that opens approvals and writes the owner's links needs."""
 
     approvals_owner_topic_arn: str
-    approvals_base_url: str = Field(description="Public base URL of the decision function.")
+    approvals_base_url: str = Field(
+        pattern=r"^https?://[^\s?#]+$", description="Public base URL of the decision function."
+    )
     # Links outlive the deadline so a late click explains what happened instead of a 410.
     approvals_link_grace_seconds: int = Field(default=DEFAULT_LINK_GRACE_SECONDS, ge=0)

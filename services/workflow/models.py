@@ -6,8 +6,9 @@ Not a contract event: it never reaches the bus, because it carries the task toke
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from events.models import OrderId, OrderSummary
 
@@ -24,6 +25,12 @@ class TokenRequest(BaseModel):
     requested_at: AwareDatetime
     approval_window_seconds: int = Field(ge=1)
     execution_arn: str = Field(min_length=1, max_length=2048)
+
+    @model_validator(mode="after")
+    def _one_order(self) -> Self:
+        if self.order.order_id != self.order_id:
+            raise ValueError("order_id differs from order.order_id")
+        return self
 
     @property
     def approval_deadline(self) -> AwareDatetime:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
 from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
 from services.orders.models import Order, OrderStatus
@@ -22,13 +23,26 @@ def item_from_order(order: Order) -> dict[str, Any]:
     return item
 
 
+class MalformedOrderItemError(ValueError):
+    """A table item or stream image that is not an order. Names the fields and what is wrong
+    with them, never their values (one may be the customer's email address)."""
+
+    def __init__(self, error: ValidationError) -> None:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in e['loc']) or '(item)'}: {e['msg']}"
+            for e in error.errors(include_url=False, include_input=False, include_context=False)
+        )
+        super().__init__(f"not an order item: {problems}")
+
+
 def order_from_item(item: Mapping[str, Any]) -> Order:
-    """An order from a table item or a stream image (numbers arrive as Decimal)."""
+    """An order from a table item or a stream image (numbers arrive as Decimal, which
+    pydantic turns into int only when integral)."""
     fields = {key: value for key, value in item.items() if key != "status_rank"}
-    fields["items"] = [
-        {**line, "quantity": int(line["quantity"])} for line in fields.get("items", [])
-    ]
-    return Order.model_validate(fields)
+    try:
+        return Order.model_validate(fields)
+    except ValidationError as error:
+        raise MalformedOrderItemError(error) from None
 
 
 def _condition_failed(error: ClientError) -> bool:

@@ -1,7 +1,12 @@
 """Token message (private queue, sent by the state machine) -> token table + ApprovalRequested.
 
 These records are plain SQS messages, not EventBridge events, so they are parsed here with
-the workflow's own model. The token and the customer's email never reach a log line.
+the workflow's own model (``TokenRequest``), one record at a time under Powertools' batch
+processor: a bad record fails alone (partial batch response) and reaches the DLQ after its
+receives, while the execution behind it times out and cancels the order. Parsing happens in
+the record handler rather than through ``BatchProcessor(model=...)`` so that the error that
+is logged and raised names fields, never values: the token and the customer's email never
+reach a log line.
 """
 
 from __future__ import annotations
@@ -59,8 +64,8 @@ def parse_token_request(body: str) -> TokenRequest:
     except ValidationError as error:
         # pydantic's message quotes the input (token, email); keep only where and what.
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or 'body'}: {e['type']}"
-            for e in error.errors()
+            f"{'.'.join(str(part) for part in e['loc']) or '(root)'}: {e['msg']}"
+            for e in error.errors(include_url=False, include_input=False, include_context=False)
         )
         raise MalformedTokenMessageError(problems) from None
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import Event, parse_detail
 from local.http_events import HttpRequest, HttpResponse, function_url_event, parse_response
@@ -73,9 +74,7 @@ class Approvals:
     # --- the request function (SQS) -------------------------------------------------
 
     def deliver(self, *events: Event) -> dict[str, Any]:
-        result = request.handler(sqs_event(*events), FakeLambdaContext())
-        assert isinstance(result, dict)
-        return result
+        return dict(request.handler(sqs_event(*events), lambda_context()))
 
     def owner_messages(self) -> list[OwnerMessage]:
         """Every owner message sent so far (SNS -> SQS envelope unwrapped)."""
@@ -103,7 +102,7 @@ class Approvals:
 
     def _invoke(self, http_request: HttpRequest) -> HttpResponse:
         event = function_url_event(http_request)
-        return parse_response(decision.handler(event, FakeLambdaContext()))
+        return parse_response(decision.handler(event, lambda_context()))
 
     # --- the bus ----------------------------------------------------------------------
 
@@ -154,6 +153,10 @@ def approvals(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Approvals]
     yield Approvals(provisioned, inbox_url, catcher_url)
     request.dependencies.cache_clear()
     decision.dependencies.cache_clear()
+
+
+def lambda_context() -> LambdaContext:
+    return cast(LambdaContext, FakeLambdaContext())
 
 
 def _arn(sqs: Any, url: str) -> str:

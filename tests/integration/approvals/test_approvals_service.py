@@ -26,8 +26,7 @@ from services.approvals.handlers import decision, request
 from services.approvals.handlers.http import SECURITY_HEADERS
 from services.approvals.links import LinkSigner, VerifiedLink, new_approval_id
 from services.approvals.models import Decision
-from tests.integration.approvals.conftest import DECISION_URL, Approvals
-from tests.support.context import FakeLambdaContext
+from tests.integration.approvals.conftest import DECISION_URL, Approvals, lambda_context
 from tests.support.events import sqs_event
 from tests.unit.approvals.fakes import approval_requested, order_cancelled
 
@@ -254,7 +253,7 @@ def test_a_malformed_event_fails_alone_without_blocking_the_batch(approvals: App
     assert result == {"batchItemFailures": []}
 
     batch = sqs_event(request_for("ord_ok2"), raw_bodies=('{"detail-type": "nonsense"}',))
-    outcome = request.handler(batch, FakeLambdaContext())
+    outcome = request.handler(batch, lambda_context())
 
     assert [f["itemIdentifier"] for f in outcome["batchItemFailures"]] == [
         batch["Records"][1]["messageId"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from local.bus_tap import BusTap
 from local.event_sources import DynamoDbStreamEventSource, SqsEventSource, drain
@@ -49,7 +50,7 @@ class Http:
 
     @staticmethod
     def call(event: dict[str, Any]) -> HttpResponse:
-        raw = api.lambda_handler(event, FakeLambdaContext(function_name="orders-api"))
+        raw = api.lambda_handler(event, cast(LambdaContext, FakeLambdaContext("orders-api")))
         return HttpResponse(
             status=int(raw["statusCode"]),
             headers=raw.get("headers", {}),

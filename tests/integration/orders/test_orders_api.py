@@ -8,8 +8,10 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from services.orders.handlers.api import KEY_REUSED, REPLAYED_HEADER
-from tests.integration.orders.conftest import Http, OrdersTable
+from services.orders.domain.placing import place_order
+from services.orders.handlers import api
+from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
+from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
 from tests.integration.orders.http_api_events import http_api_event
 from tests.integration.orders.samples import order_body
 
@@ -214,3 +216,24 @@ def test_an_empty_key_is_refused(http: Http, orders_table: OrdersTable) -> None:
     assert response.status == 422
     assert response.body["detail"][0]["loc"] == ["header", "idempotency-key"]
     assert orders_table.items() == []
+
+
+def test_a_retry_while_the_first_request_is_still_running_is_a_409(
+    http: Http, orders_table: OrdersTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = str(uuid.uuid4())
+    overlapping: list[HttpResponse] = []
+
+    def place_while_a_retry_arrives(*args: Any, **kwargs: Any) -> Any:
+        overlapping.append(http.post(order_body(), idempotency_key=key))
+        return place_order(*args, **kwargs)
+
+    monkeypatch.setattr(api, "place_order", place_while_a_retry_arrives)
+
+    first = http.post(order_body(), idempotency_key=key)
+
+    assert first.status == 201
+    (retry,) = overlapping
+    assert retry.status == 409
+    assert retry.body == {"statusCode": 409, "message": KEY_IN_PROGRESS}
+    assert len(orders_table.items()) == 1

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderPlaced
 from events.schemas import validate_detail
@@ -16,7 +19,7 @@ from tests.integration.orders.samples import order_body, order_cancelled
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
 
-CONTEXT = FakeLambdaContext(function_name="orders-outbox")
+CONTEXT = cast(LambdaContext, FakeLambdaContext(function_name="orders-outbox"))
 
 
 def placed_events(tap: BusTap) -> list[TappedEvent]:

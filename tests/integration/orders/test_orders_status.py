@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import Event
 from events.publisher import EventBridgePublisher
@@ -25,15 +26,12 @@ from tests.integration.orders.samples import (
 from tests.support.context import FakeLambdaContext
 from tests.support.events import eventbridge_event, sqs_event
 
-CONTEXT = FakeLambdaContext(function_name="orders-status")
+CONTEXT = cast(LambdaContext, FakeLambdaContext(function_name="orders-status"))
 
 
 def deliver(*events: Event, raw_bodies: tuple[str, ...] = ()) -> dict[str, Any]:
     """One SQS batch to the status function, as the queue's event source mapping sends it."""
-    response: dict[str, Any] = status.lambda_handler(
-        sqs_event(*events, raw_bodies=raw_bodies), CONTEXT
-    )
-    return response
+    return dict(status.lambda_handler(sqs_event(*events, raw_bodies=raw_bodies), CONTEXT))
 
 
 @pytest.fixture

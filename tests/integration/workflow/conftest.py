@@ -16,7 +16,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto.events.utils import EventTemplateParser
 
 from events.models import Event, parse_detail
 from events.publisher import EventBridgePublisher
@@ -28,13 +27,6 @@ from services.workflow.wiring import WIRING
 from tests.support.schemas import assert_matches_schema
 
 NAMES = LocalNames(prefix="wf-test", bus="shop")
-
-# moto 5.2.5 drops "account" from the event a rule delivers to SQS (its default input
-# template lists every field but that one); AWS always sends it and the consumers' envelope
-# model requires it. Put it back for these tests only.
-MOTO_TEMPLATE_WITH_ACCOUNT = EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE.replace(
-    '"version": "0",', '"version": "0", "account": "<account>",'
-)
 TIMEOUT_SECONDS = 15.0
 
 
@@ -189,10 +181,6 @@ def make_workflow(
     aws: None, monkeypatch: pytest.MonkeyPatch, send_task_calls: SendTaskCalls
 ) -> Iterator[WorkflowFactory]:
     stacks: list[WorkflowStack] = []
-    if '"account"' not in EventTemplateParser.DEFAULT_EVENT_INPUT_TEMPLATE:
-        monkeypatch.setattr(
-            EventTemplateParser, "DEFAULT_EVENT_INPUT_TEMPLATE", MOTO_TEMPLATE_WITH_ACCOUNT
-        )
 
     def make(approval_window_seconds: int = 60, feedback_delay_seconds: int = 1) -> WorkflowStack:
         provisioned = provision(

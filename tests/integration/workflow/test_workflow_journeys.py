@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
-from events.models import OrderCancelled
+from events.models import OrderCancelled, utc_now
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome
 from tests.integration.workflow.conftest import (
@@ -190,7 +190,7 @@ def test_a_decision_without_a_token_goes_back_to_the_queue(
 ) -> None:
     stack = make_workflow()
 
-    stack.publish(approved("ord_unknown"))
+    stack.publish(approved("ord_unknown", at=utc_now()))
     stack.deliver("relay-decision")
 
     assert metrics["DecisionWithoutToken"] == 1

@@ -6,9 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from events.models import Event
 from services.orders.adapters.store import StatusChange
-from services.orders.domain.progress import Deletion, apply_workflow_event
+from services.orders.domain.progress import Deletion, WorkflowEvent, apply_workflow_event
 from services.orders.models import Order, OrderStatus
 from tests.unit.orders.fake_store import InMemoryOrdersStore
 from tests.unit.orders.samples import (
@@ -71,7 +70,7 @@ def test_updated_at_is_when_the_event_happened() -> None:
     ],
 )
 def test_a_late_or_repeated_event_never_moves_an_order_back(
-    current: OrderStatus, make: Callable[[Order], Event]
+    current: OrderStatus, make: Callable[[Order], WorkflowEvent]
 ) -> None:
     placed = order(status=current)
     store = stored(placed)
@@ -102,7 +101,9 @@ def test_cancellation_deletes_the_order_once() -> None:
 
 
 @pytest.mark.parametrize("make", [approval_requested, order_shipped, feedback_due])
-def test_an_event_for_a_missing_order_creates_nothing(make: Callable[[Order], Event]) -> None:
+def test_an_event_for_a_missing_order_creates_nothing(
+    make: Callable[[Order], WorkflowEvent],
+) -> None:
     store = InMemoryOrdersStore()
 
     outcome = apply_workflow_event(make(order()), store=store)

@@ -9,9 +9,9 @@ from services.orders.wiring import WIRING
 
 def test_the_status_queue_receives_exactly_what_the_status_function_handles() -> None:
     (subscription,) = WIRING.subscriptions
-    (status,) = [f for f in WIRING.functions if isinstance(f.trigger, SqsTrigger)]
+    (trigger,) = [f.trigger for f in WIRING.functions if isinstance(f.trigger, SqsTrigger)]
 
-    assert status.trigger.queue == subscription.queue
+    assert trigger.queue == subscription.queue
     assert subscription.pattern["source"] == ["shop.workflow"]
     assert set(subscription.pattern["detail-type"]) == {e.detail_type for e in WORKFLOW_EVENTS}
     assert {e.source for e in WORKFLOW_EVENTS} == {"shop.workflow"}

@@ -44,3 +44,10 @@ def test_a_poison_message_fails_without_logging_the_token_or_the_email(
     assert "requested_at" in logged
     assert "secret-token" not in logged
     assert "grace@example.com" not in logged
+
+
+def test_a_token_message_is_about_one_order() -> None:
+    body = {**token_message("ord_A"), "order_id": "ord_B"}
+
+    with pytest.raises(relay_token.MalformedTokenMessageError, match="order_id differs"):
+        relay_token.parse_token_request(json.dumps(body))

@@ -1,0 +1,135 @@
+"""The local stack driven only through HTTP: the orders API, the owner's links, the mailbox.
+
+Given `shop local` running (moto in server mode, handlers behind emulated event sources),
+when a person places orders and the owner clicks (or does not), then the emails, pages and
+order states are what they would see on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from local import http_client
+from local.links import decision_link, follow
+from local.server import LocalServer
+from tests.e2e.conftest import (
+    POISON_DETAIL,
+    FaultPlan,
+    aws_client,
+    emails_for,
+    get_order,
+    owner_text,
+    place,
+    wait_for,
+)
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def test_approve_ships_and_asks_for_feedback(server: LocalServer) -> None:
+    order_id = place(server, "e2e-approve@example.com")
+    page, result = follow(http_client.send, decision_link(owner_text(server, order_id), "approve"))
+    assert page.status == 200
+    assert "Enamel mug" in page.text
+    assert result is not None
+    assert result.status == 200
+
+    wait_for(lambda: emails_for(server, order_id, "how was"), what="the feedback email")
+    assert len(emails_for(server, order_id)) == 3
+    wait_for(lambda: get_order(server, order_id).json_status() == "feedback_requested")
+
+
+def test_reject_deletes_the_order_and_tells_the_customer(server: LocalServer) -> None:
+    order_id = place(server, "e2e-reject@example.com")
+    _, result = follow(http_client.send, decision_link(owner_text(server, order_id), "reject"))
+    assert result is not None
+    assert result.status == 200
+
+    cancelled = wait_for(lambda: emails_for(server, order_id, "cancelled"), what="cancellation")
+    assert "could not fulfil" in (cancelled[0]["html"] or cancelled[0]["text"])
+    wait_for(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+    assert emails_for(server, order_id, "shipped") == []
+
+
+def test_timeout_cancels_and_a_late_click_says_so(server: LocalServer) -> None:
+    order_id = place(server, "e2e-timeout@example.com")
+    approve = decision_link(owner_text(server, order_id), "approve")
+
+    cancelled = wait_for(
+        lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout"
+    )
+    assert "did not confirm your order in time" in (cancelled[0]["html"] or cancelled[0]["text"])
+    wait_for(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+
+    page, result = follow(http_client.send, approve)
+    assert result is None
+    assert "nobody answered" in page.text.lower()
+
+
+def test_duplicate_post_records_one_decision(server: LocalServer) -> None:
+    order_id = place(server, "e2e-double@example.com")
+    link = decision_link(owner_text(server, order_id), "approve")
+    page = http_client.send("GET", link)
+    form_post = follow(http_client.send, link)[1]
+    assert form_post is not None
+    assert form_post.status == 200
+    # The same POST replayed (a double submit, a browser retry) changes nothing.
+    replay = http_client.send(
+        "POST",
+        link,
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"",
+    )
+    assert replay.status < 500
+    assert page.status == 200
+
+    wait_for(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")
+    assert server.stack is not None
+    server.stack.wait_until_idle()
+    assert len(server.stack.tap.for_order(order_id, "OrderApproved")) == 1
+    assert len(emails_for(server, order_id, "shipped")) == 1
+
+
+def test_a_handler_that_fails_twice_is_retried_and_sends_one_email(
+    server: LocalServer, faults: FaultPlan
+) -> None:
+    faults.fail("notifications/email", "e2e-flaky@example.com", times=2)
+    order_id = place(server, "e2e-flaky@example.com")
+
+    wait_for(lambda: emails_for(server, order_id, "received"), what="the retried email")
+    assert server.stack is not None
+    server.stack.wait_until_idle()
+    assert len(emails_for(server, order_id, "received")) == 1
+    assert faults.invocations[("notifications/email", "e2e-flaky@example.com")] == 3
+
+
+def test_a_poison_message_lands_in_the_dlq_without_blocking_others(server: LocalServer) -> None:
+    events = aws_client(server, "events")
+    events.put_events(
+        Entries=[
+            {
+                "EventBusName": "shop",
+                "Source": "shop.orders",
+                "DetailType": "OrderPlaced",
+                "Detail": json.dumps(POISON_DETAIL),
+            }
+        ]
+    )
+    order_id = place(server, "e2e-after-poison@example.com")
+    wait_for(lambda: emails_for(server, order_id, "received"), what="the good order's email")
+
+    sqs = aws_client(server, "sqs")
+    assert server.stack is not None
+    dlq = server.stack.provisioned["notifications"].dlq_urls["customer-events"]
+
+    def poisoned() -> list[dict[str, str]]:
+        # The DLQ only receives it once the source queue's maxReceiveCount is used up.
+        messages: list[dict[str, str]] = sqs.receive_message(
+            QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=0
+        ).get("Messages", [])
+        return messages
+
+    messages = wait_for(poisoned, timeout=60, what="the poison message in the DLQ")
+    assert json.loads(messages[0]["Body"])["detail"]["data"] == {"order_id": "x"}
