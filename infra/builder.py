@@ -90,7 +90,7 @@ def event_pattern(pattern: dict[str, Any]) -> events.EventPattern:
 
 @jsii.implements(apigw.IAccessLogSettings)
 class AccessLogs:
-    """HTTP API access logs in a log group, in API Gateway's default JSON format."""
+    """HTTP API access logs in a log group, in API Gateway's default (CLF) format."""
 
     def __init__(self, destination: apigw.IAccessLogDestination) -> None:
         self._destination = destination
@@ -321,9 +321,7 @@ class ServiceBuilder:
             self.scope,
             f"{pascal(machine.name)}StateMachine",
             state_machine_type=sfn.StateMachineType.STANDARD,
-            definition_body=sfn.DefinitionBody.from_file(
-                str(REPO_ROOT / machine.definition_file)
-            ),
+            definition_body=sfn.DefinitionBody.from_file(str(REPO_ROOT / machine.definition_file)),
             definition_substitutions={
                 placeholder: self._substitution(source)
                 for placeholder, source in machine.substitutions.items()

@@ -38,15 +38,17 @@ POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools team's publishing account
 POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python312-x86_64"
 POWERTOOLS_SSM_PREFIX = "/aws/service/powertools/python/x86_64/python3.12"
 
-# Glob rules, applied in order: exclude everything, then bring back the two source trees.
+# Glob rules, applied in order: exclude everything, bring back the two source trees, then
+# drop what never belongs in a deployment ("*" alone does not match dotfiles like .venv).
 SOURCE_EXCLUDES = [
     "*",
     "!events",
     "!events/**",
     "!services",
     "!services/**",
-    "**/__pycache__",
-    "**/*.pyc",
+    ".*",
+    "__pycache__",
+    "*.pyc",
 ]
 
 
@@ -129,4 +131,3 @@ class PipInstall:
         target = Path(output_dir) / "python"
         subprocess.run(pip_install_command(self.requirements, target), check=True)  # noqa: S603
         return True
-

@@ -142,9 +142,7 @@ class ServiceObservability(Construct):
         functions = built.functions.items()
         rows: list[list[cloudwatch.IWidget]] = [
             [
-                self._graph(
-                    "Invocations", [fn.metric_invocations(label=n) for n, fn in functions]
-                ),
+                self._graph("Invocations", [fn.metric_invocations(label=n) for n, fn in functions]),
                 self._graph("Errors", [fn.metric_errors(label=n) for n, fn in functions]),
                 self._graph(
                     "Duration p95",
@@ -207,9 +205,7 @@ class ServiceObservability(Construct):
             )
         if extra_widgets is not None:
             rows += [[widget] for widget in extra_widgets(built)]
-        rows.append(
-            [cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=WIDTH)]
-        )
+        rows.append([cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=WIDTH)])
         return rows
 
     @staticmethod

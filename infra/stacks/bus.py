@@ -97,9 +97,7 @@ class BusStack(Stack):
                         )
                     ],
                     conditions={
-                        "StringEqualsIfExists": {
-                            "events:creatorAccount": "${aws:PrincipalAccount}"
-                        }
+                        "StringEqualsIfExists": {"events:creatorAccount": "${aws:PrincipalAccount}"}
                     },
                 )
             )

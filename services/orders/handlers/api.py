@@ -84,6 +84,8 @@ def dependencies() -> Dependencies:
         response_hook=_mark_replayed,
     )
 
+    # ``attempt`` is what Powertools looks at: the key names the record, the request body is
+    # hashed and compared on a retry (a different body is an IdempotencyValidationError).
     def place(*, request: PlaceOrderRequest, attempt: dict[str, Any]) -> dict[str, Any]:
         return _place(request, store)
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from aws_lambda_powertools import Metrics
 
 from events.models import Event, parse_detail
 from events.publisher import EventBridgePublisher
@@ -172,6 +173,8 @@ def send_task_calls() -> Iterator[SendTaskCalls]:
 
 @pytest.fixture
 def metrics(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> EmittedMetrics:
+    # Powertools keeps (never flushes) what earlier tests counted with metrics disabled.
+    Metrics().clear_metrics()
     monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     return EmittedMetrics(capsys)
 
