@@ -69,7 +69,8 @@ class DeployConfig:
         retention = _RETENTION.get(retention_days)
         if retention is None:
             raise ConfigError(
-                f"context 'log_retention_days' must be one of {sorted(_RETENTION)}: {retention_days}"
+                f"context 'log_retention_days' must be one of {sorted(_RETENTION)}: "
+                f"{retention_days}"
             )
         accounts = _list(lookup, "subscriber_accounts")
         if bad := [a for a in accounts if not ACCOUNT_PATTERN.match(a)]:

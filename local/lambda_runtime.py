@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from aws_lambda_powertools import Metrics
 
 from services.common.wiring import Function
 
@@ -84,11 +87,20 @@ class LocalFunction:
             raise InvocationError(
                 f"{self.qualified_name} failed: {type(error).__name__}"
             ) from error
+        finally:
+            _discard_unpublished_metrics()
         elapsed = (time.perf_counter() - started) * 1000
         log.info(
             "%-26s %-22s %s (%.0f ms)", self.qualified_name, trigger, _outcome(result), elapsed
         )
         return result
+
+
+def _discard_unpublished_metrics() -> None:
+    # With POWERTOOLS_METRICS_DISABLED, Powertools never clears what handlers counted and
+    # prints the raw set once it holds 100 values. Locally nothing is published, so drop it.
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").lower() == "true":
+        Metrics().clear_metrics()
 
 
 def _outcome(result: Any) -> str:

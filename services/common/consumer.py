@@ -75,12 +75,20 @@ def consume_events(
     """Process an SQS event whose records carry EventBridge events; report partial failures."""
 
     def record_handler(record: SQSRecord) -> None:
-        typed = parse_record(record, accepts)
+        try:
+            typed = parse_record(record, accepts)
+        except (MalformedEventError, UnexpectedEventError) as error:
+            logger.warning("rejected", extra={"message_id": record.message_id, "error": str(error)})
+            raise
         # Thread-local keys: the local stack runs many handlers of one service at once.
         logger.thread_safe_append_keys(order_id=typed.order_id, event=typed.detail_type)
         try:
             outcome = handle(typed)
             logger.info("handled", extra={"outcome": str(outcome)})
+        except Exception as error:
+            # The type only: an exception's text can carry what the event carried.
+            logger.warning("failed", extra={"error": type(error).__name__})
+            raise
         finally:
             logger.thread_safe_remove_keys(["order_id", "event"])
 

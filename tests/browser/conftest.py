@@ -110,3 +110,13 @@ def decision_href(page: Page, server: LocalServer, order_id: str, decision: str)
     href = link.get_attribute("href")
     assert href, f"no {decision} link in the owner's message"
     return href
+
+
+def save_screenshot(page: Page, name: str) -> None:
+    """A full-page PNG under docs/img/. The viewport grows to the whole page first: Chromium
+    paints the mailbox's sandboxed email frames (separate processes) only inside the viewport,
+    so a plain full-page capture shows the lower emails blank."""
+    height = int(page.evaluate("document.documentElement.scrollHeight"))
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, VIEWPORT["height"])})
+    page.screenshot(path=SCREENSHOTS / name, full_page=True, animations="disabled")
+    page.set_viewport_size(VIEWPORT)

@@ -15,12 +15,12 @@ from playwright.sync_api import Page, expect
 from local.server import LocalServer
 from tests.browser.conftest import (
     ITEMS,
-    SCREENSHOTS,
     TOTAL,
     decision_href,
     owner_message,
     place_order,
     reload_until,
+    save_screenshot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(120)]
@@ -71,7 +71,7 @@ def test_mailbox_lists_newest_first_and_renders_the_customer_email(
     expect(owner.locator('a[href*="decision=approve"]')).to_be_visible()
     expect(owner.locator('a[href*="decision=reject"]')).to_be_visible()
 
-    page.screenshot(path=SCREENSHOTS / "mailbox.png", full_page=True)
+    save_screenshot(page, "mailbox.png")
 
 
 def test_owner_approves_from_the_mailbox_and_the_customer_is_told(
@@ -90,7 +90,7 @@ def test_owner_approves_from_the_mailbox_and_the_customer_is_told(
     expect(page.get_by_text("Opening this page changed nothing")).to_be_visible()
     confirm = page.get_by_role("button", name="Approve shipment")
     expect(confirm).to_be_visible()
-    page.screenshot(path=SCREENSHOTS / "approval-page.png", full_page=True)
+    save_screenshot(page, "approval-page.png")
 
     confirm.click()
 

@@ -39,10 +39,12 @@ def emails(stack: LocalStack, order_id: str) -> list[MailItem]:
     return [m for m in stack.mailbox.items() if m.kind == "email" and order_id in m.subject]
 
 
-def wait_for_email(stack: LocalStack, order_id: str, word: str, **kwargs: float) -> MailItem:
+def wait_for_email(
+    stack: LocalStack, order_id: str, word: str, *, timeout: float = 20.0
+) -> MailItem:
     return stack.mailbox.wait_for(
         lambda m: m.kind == "email" and order_id in m.subject and word in m.subject.lower(),
-        **kwargs,
+        timeout=timeout,
     )[0]
 
 
