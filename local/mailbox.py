@@ -109,7 +109,7 @@ class Mailbox:
                     {
                         "id": message_id,
                         "kind": "owner",
-                        "to": (arn.rsplit(":", 1)[-1],),
+                        "to": (f"the store owner (topic {arn.rsplit(':', 1)[-1]})",),
                         "subject": subject or "(no subject)",
                         "html": None,
                         "text": body,

@@ -30,9 +30,15 @@ class MotoServer:
         # moto's Step Functions interpreter calls back into the server on this port.
         os.environ["MOTO_PORT"] = str(self.port)
         self._server.start()
+        # moto keeps state per process: a stack started earlier in this process (a test
+        # worker runs several) would leave its emails in this one's mailbox. Start empty.
+        self._call("/moto-api/reset", {})
+        self._call("/moto-api/config", {"stepfunctions": {"execute_state_machine": True}})
+
+    def _call(self, path: str, payload: dict[str, object]) -> None:
         request = urllib.request.Request(  # noqa: S310 - our own loopback server
-            f"{self.url}/moto-api/config",
-            data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+            f"{self.url}{path}",
+            data=json.dumps(payload).encode(),
             headers={"content-type": "application/json"},
             method="POST",
         )
