@@ -126,7 +126,8 @@ class PipInstall:
     def __init__(self, requirements: Path) -> None:
         self.requirements = requirements
 
-    def try_bundle(self, output_dir: str, **_options: Any) -> bool:
+    def try_bundle(self, output_dir: str, *_options: Any, **_keywords: Any) -> bool:
+        # jsii hands the bundling options over positionally; none of them matter here.
         # Lambda puts /opt/python on sys.path for Python layers.
         target = Path(output_dir) / "python"
         subprocess.run(pip_install_command(self.requirements, target), check=True)  # noqa: S603

@@ -10,10 +10,11 @@ import importlib
 import logging
 import os
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aws_lambda_powertools import Metrics
@@ -55,6 +56,10 @@ class LocalFunction:
     spec: Function
     handler: Handler
     before_invoke: BeforeInvoke | None = None
+    # One execution environment: Lambda never runs two invocations in one at the same time,
+    # and handlers rely on it (Powertools' resolver and idempotency keep the current event
+    # and context on module-level objects). Concurrent HTTP requests queue here instead.
+    _busy: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def qualified_name(self) -> str:
@@ -72,9 +77,10 @@ class LocalFunction:
         )
         started = time.perf_counter()
         try:
-            if self.before_invoke is not None:
-                self.before_invoke(self, event)
-            result = self.handler(event, context)
+            with self._busy:
+                if self.before_invoke is not None:
+                    self.before_invoke(self, event)
+                result = self.handler(event, context)
         except Exception as error:
             elapsed = (time.perf_counter() - started) * 1000
             log.warning(

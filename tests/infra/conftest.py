@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,22 +12,26 @@ import pytest
 
 # The machine's Node.js may be older than jsii likes; the banner is noise in test output.
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+# CDK's built-in template validator (a WASM engine) costs ~11 s of CPU per process; the
+# tests run cfn-lint on every template instead. `cdk synth` / `cdk deploy` keep it on.
+os.environ.setdefault("CDK_VALIDATION", "false")
 
 pytest.importorskip("aws_cdk", reason="the cdk extra is not installed")
 
-from aws_cdk import App, Stack  # noqa: E402
-from aws_cdk.cx_api import CloudAssembly  # noqa: E402
+from aws_cdk import App, Stack
+from aws_cdk.cx_api import CloudAssembly
 
-from infra.app import SERVICES, build_app  # noqa: E402
-from infra.naming import stack_id  # noqa: E402
-from infra.stacks.service import ServiceStack  # noqa: E402
+from infra.app import SERVICES, build_app
+from infra.naming import stack_id
+from infra.stacks.service import ServiceStack
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SENDER = "shop@example.com"
 OWNER = "owner@example.com"
 
 
-def test_context() -> dict[str, Any]:
+def deploy_context() -> dict[str, Any]:
     """cdk.json's context (what `cdk deploy` sees) plus the values a deployer must give."""
     context: dict[str, Any] = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
     return {
@@ -72,13 +75,13 @@ class Synthesized:
 
 
 @pytest.fixture(scope="session")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthesized]:
+def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     outdir = tmp_path_factory.mktemp("cdk.out")
-    context = test_context()
+    context = deploy_context()
     app = build_app(App(context=context, outdir=str(outdir)))
     # cdk-nag runs here as a validation plugin: an unacknowledged finding raises.
     assembly = app.synth()
-    yield Synthesized(app=app, assembly=assembly, outdir=outdir, context=context)
+    return Synthesized(app=app, assembly=assembly, outdir=outdir, context=context)
 
 
 @pytest.fixture(params=SERVICES)

@@ -1,0 +1,578 @@
+"""The synthesised CDK app, checked as a reviewer would: stacks, wiring, least privilege.
+
+Every test that needs synthesis lives in this one module on purpose: pytest-xdist
+(``--dist loadscope``) sends a module to a single worker, so the app is synthesised once
+per run, not once per worker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aws_cdk import App, Validations
+from cdk_nag import AwsSolutionsChecks
+from cfnlint.api import ManualArgs, lint_by_config  # type: ignore[import-untyped]
+
+from infra.app import BUS_STACK_ID, SERVICES, build_app, load_wiring
+from infra.event_schemas import SCHEMAS_DIR, registry_schema
+from infra.nag import MIN_REASON_WORDS
+from infra.naming import bus_parameters, stack_id
+from local.provision import LocalNames, Provisioner
+from services.common.asl import render_asl
+from services.common.wiring import (
+    BUS_ENV_VAR,
+    FunctionUrlTrigger,
+    HttpApiTrigger,
+    ServiceWiring,
+    SqsTrigger,
+    StreamTrigger,
+)
+from tests.infra.cfn import (
+    all_statements,
+    as_list,
+    logical_id,
+    references,
+    resources,
+    role_statements,
+    stand_in,
+)
+from tests.infra.conftest import REPO_ROOT, Synthesized, deploy_context
+from tests.infra.fake_aws import FakeClient
+
+pytestmark = pytest.mark.infra
+
+ERROR = "aws:cdk:error"
+MAX_CODE_ASSET_BYTES = 2 * 1024 * 1024
+SEND_TASK = re.compile(r"^states:SendTask")
+# CDK renders a function's dependency on its role as DependsOn although Fn::GetAtt already
+# orders them; cfn-lint flags the redundancy (W3005). Harmless, and not ours to change.
+CFN_LINT_IGNORED = ["W3005"]
+
+
+# --- the app and its stacks ----------------------------------------------------------------
+
+
+def test_every_stack_synthesises(synthesized: Synthesized) -> None:
+    names = {stack.node.id for stack in synthesized.stacks()}
+
+    assert names == {BUS_STACK_ID, *(stack_id(s) for s in SERVICES)}
+    for construct_id, template in synthesized.templates().items():
+        assert template["Resources"], f"{construct_id} has no resources"
+    # No error annotation anywhere (a missing setting would be one).
+    for artifact in synthesized.assembly.stacks:
+        errors = [m for m in artifact.messages if m.level.value == "error"]
+        assert not errors, f"{artifact.stack_name}: {[m.entry.data for m in errors]}"
+
+
+def test_stacks_share_nothing_through_cloudformation_exports(synthesized: Synthesized) -> None:
+    for construct_id, template in synthesized.templates().items():
+        text = json.dumps(template)
+        assert "Fn::ImportValue" not in text, construct_id
+        exported = [k for k, o in template.get("Outputs", {}).items() if "Export" in o]
+        assert not exported, f"{construct_id} exports {exported}"
+    for stack in synthesized.stacks():
+        assert not stack.dependencies, f"{stack.node.id} depends on {stack.dependencies}"
+
+
+def test_service_stacks_find_the_bus_through_its_ssm_parameter(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    template = synthesized.template(stack_id(service_name))
+    parameter = bus_parameters(synthesized.context["stage"]).name
+
+    defaults = [p.get("Default") for p in template.get("Parameters", {}).values()]
+
+    assert parameter in defaults
+    bus_template = synthesized.template(BUS_STACK_ID)
+    written = [
+        p["Properties"]["Name"] for p in resources(bus_template, "AWS::SSM::Parameter").values()
+    ]
+    assert parameter in written
+
+
+def test_each_service_stack_synthesises_in_an_app_of_its_own(
+    synthesized: Synthesized, service_name: str, tmp_path: Any
+) -> None:
+    # The session synthesis comes first: it warms the CDK runtime this one reuses.
+    app = build_app(
+        App(context=deploy_context(), outdir=str(tmp_path)),
+        services=(service_name,),
+        include_bus=False,
+    )
+
+    assembly = app.synth()
+
+    assert [s.stack_name for s in assembly.stacks] == [
+        f"shop-{synthesized.context['stage']}-{service_name}"
+    ]
+    alone = assembly.stacks[0].template
+    together = synthesized.template(stack_id(service_name))
+    assert alone["Resources"].keys() == together["Resources"].keys()
+
+
+def test_bus_stack_holds_the_bus_its_archive_and_parameters(synthesized: Synthesized) -> None:
+    template = synthesized.template(BUS_STACK_ID)
+    stage = synthesized.context["stage"]
+
+    (bus,) = resources(template, "AWS::Events::EventBus").values()
+    (archive,) = resources(template, "AWS::Events::Archive").values()
+    parameters = {
+        p["Properties"]["Name"]: p["Properties"]["Value"]
+        for p in resources(template, "AWS::SSM::Parameter").values()
+    }
+
+    assert bus["Properties"]["Name"] == synthesized.context["bus_name"]
+    assert archive["Properties"]["EventPattern"] == {"source": [{"prefix": "shop."}]}
+    assert archive["Properties"]["RetentionDays"] == synthesized.context["archive_retention_days"]
+    assert set(parameters) == {bus_parameters(stage).name, bus_parameters(stage).arn}
+
+
+def test_every_committed_schema_is_in_the_registry(synthesized: Synthesized) -> None:
+    template = synthesized.template(BUS_STACK_ID)
+    registered = {
+        s["Properties"]["SchemaName"]: s["Properties"]
+        for s in resources(template, "AWS::EventSchemas::Schema").values()
+    }
+    files = sorted(SCHEMAS_DIR.glob("*.v*.json"))
+
+    assert len(registered) == len(files)
+    for path in files:
+        expected = registry_schema(path)
+        props = registered[expected.name]
+        assert props["Type"] == "JSONSchemaDraft4"
+        assert json.loads(props["Content"]) == expected.content
+
+
+def test_a_missing_setting_fails_only_its_own_stack() -> None:
+    context = {k: v for k, v in deploy_context().items() if k != "sender_email"}
+
+    app = build_app(App(context=context), services=("orders", "notifications"))
+
+    def errors(construct_id: str) -> list[Any]:
+        stack = app.node.find_child(construct_id)
+        return [m.data for m in stack.node.metadata if m.type == ERROR]
+
+    assert any("sender_email" in str(e) for e in errors(stack_id("notifications")))
+    assert errors(stack_id("orders")) == []
+    assert errors(BUS_STACK_ID) == []
+
+
+def test_every_service_has_a_wiring_the_app_reads() -> None:
+    for service in SERVICES:
+        assert load_wiring(service).name == service
+
+
+# --- each service stack is its wiring --------------------------------------------------------
+
+
+def test_tables_are_on_demand_recoverable_and_as_declared(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+
+    for table in wiring.tables:
+        resource = template["Resources"][logical_id(stack.built.tables[table.name])]
+        props = resource["Properties"]
+        keys = {k["KeyType"]: k["AttributeName"] for k in props["KeySchema"]}
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert keys == {
+            "HASH": table.partition_key,
+            **({"RANGE": table.sort_key} if table.sort_key else {}),
+        }
+        if table.ttl_attribute:
+            assert props["TimeToLiveSpecification"] == {
+                "AttributeName": table.ttl_attribute,
+                "Enabled": True,
+            }
+        else:
+            assert "TimeToLiveSpecification" not in props
+        if table.stream:
+            assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+        else:
+            assert "StreamSpecification" not in props
+        assert resource["DeletionPolicy"] == synthesized.context["removal_policy"].capitalize()
+
+
+def test_every_queue_has_a_dead_letter_queue(synthesized: Synthesized, service_name: str) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    queues = resources(template, "AWS::SQS::Queue")
+
+    declared = {logical_id(stack.built.queues[q.name]): q for q in wiring.queues}
+    dead_letter = {
+        logical_id(q) for q in [*stack.built.dlqs.values(), *stack.built.failure_queues.values()]
+    }
+
+    assert set(queues) == declared.keys() | dead_letter
+    for queue_id, queue in declared.items():
+        redrive = queues[queue_id]["Properties"]["RedrivePolicy"]
+        assert redrive["maxReceiveCount"] == queue.max_receive_count
+        assert references(redrive["deadLetterTargetArn"]) <= dead_letter
+        assert queues[queue_id]["Properties"]["VisibilityTimeout"] == (
+            queue.visibility_timeout_seconds
+        )
+    for queue_id, resource in queues.items():
+        assert resource["Properties"]["SqsManagedSseEnabled"] is True, queue_id
+    denied = {
+        ref
+        for policy in resources(template, "AWS::SQS::QueuePolicy").values()
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]
+        if statement["Effect"] == "Deny"
+        and statement.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}}
+        for ref in references(policy["Properties"]["Queues"])
+    }
+    assert denied == set(queues), "every queue refuses requests without TLS"
+
+
+def test_every_rule_has_its_declared_pattern_and_queue(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    rules = {
+        r["Properties"]["Description"]: r["Properties"]
+        for r in resources(template, "AWS::Events::Rule").values()
+    }
+    bus_name = stack.resolve(stack.built.environment[BUS_ENV_VAR])
+
+    assert len(rules) == len(wiring.subscriptions)
+    for sub in wiring.subscriptions:
+        rule = rules[f"{service_name} subscription {sub.name} -> queue {sub.queue}"]
+        assert rule["EventPattern"] == sub.pattern
+        assert rule["EventBusName"] == bus_name
+        (target,) = rule["Targets"]
+        assert references(target["Arn"]) == {logical_id(stack.built.queues[sub.queue])}
+
+
+def test_state_machine_runs_the_committed_asl_with_substitutions_resolved(
+    synthesized: Synthesized,
+) -> None:
+    wiring = load_wiring("workflow")
+    stack = synthesized.service("workflow")
+    template = synthesized.template(stack.node.id)
+
+    for machine in wiring.state_machines:
+        resource = template["Resources"][logical_id(stack.built.state_machines[machine.name])]
+        props = resource["Properties"]
+        expected_values = {
+            placeholder: stand_in(stack.resolve(_declared_value(stack, wiring, source)))
+            for placeholder, source in machine.substitutions.items()
+        }
+
+        deployed = _resolved_definition(props, synthesized.outdir)
+
+        assert props["StateMachineType"] == "STANDARD"
+        assert props["TracingConfiguration"] == {"Enabled": True}
+        assert props["LoggingConfiguration"]["Level"] == "ALL"
+        assert props["LoggingConfiguration"]["IncludeExecutionData"] is False
+        committed = render_asl(REPO_ROOT / machine.definition_file, expected_values)
+        assert json.loads(deployed) == json.loads(committed)
+
+
+def _declared_value(stack: Any, wiring: ServiceWiring, source: str) -> Any:
+    kind, _, name = source.partition(":")
+    if kind == "queue_url":
+        return stack.built.queues[name].queue_url
+    if kind == "bus_name":
+        return stack.built.environment[BUS_ENV_VAR]
+    assert kind == "setting"
+    return stack.built.settings[name]
+
+
+def _resolved_definition(props: dict[str, Any], outdir: Path) -> str:
+    """The definition as CloudFormation will hand it to Step Functions, with every
+    intrinsic replaced by the same stand-in the expectation uses."""
+    substitutions = {k: stand_in(v) for k, v in props.get("DefinitionSubstitutions", {}).items()}
+    if "DefinitionS3Location" in props:
+        key = props["DefinitionS3Location"]["Key"]
+        text = (outdir / f"asset.{key}").read_text(encoding="utf-8")
+    else:
+        definition = props["DefinitionString"]
+        if isinstance(definition, dict) and "Fn::Sub" in definition:
+            body, variables = [*as_list(definition["Fn::Sub"]), {}][:2]
+            substitutions.update({k: stand_in(v) for k, v in variables.items()})
+            text = body
+        elif isinstance(definition, dict) and "Fn::Join" in definition:
+            separator, parts = definition["Fn::Join"]
+            text = separator.join(stand_in(p) for p in parts)
+        else:
+            text = definition
+    for name, value in substitutions.items():
+        text = text.replace("${" + name + "}", value)
+    assert "${" not in text, "a substitution was left unresolved"
+    return text
+
+
+def test_functions_run_python_312_with_powertools_and_one_role_each(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    functions = resources(template, "AWS::Lambda::Function")
+
+    roles = set()
+    for fn in wiring.functions:
+        props = functions[logical_id(stack.built.functions[fn.name])]["Properties"]
+        assert props["Runtime"] == "python3.12"
+        assert props["Handler"] == fn.handler
+        assert props["Timeout"] == fn.timeout_seconds
+        assert props["MemorySize"] == fn.memory_mb
+        assert props["TracingConfig"] == {"Mode": "Active"}
+        layer_params = [
+            template["Parameters"][ref]["Default"]
+            for layer in props["Layers"]
+            for ref in references(layer)
+            if ref in template.get("Parameters", {})
+        ]
+        assert any("/aws/service/powertools/python/x86_64/python3.12/" in p for p in layer_params)
+        roles |= references(props["Role"])
+        role = template["Resources"][logical_id(stack.built.roles[fn.name])]
+        assert "ManagedPolicyArns" not in role["Properties"], "grants only, no managed policy"
+    assert len(roles) == len(wiring.functions), "one role per function"
+    assert len(functions) == len(wiring.functions)
+
+
+def test_triggers_are_the_declared_ones(synthesized: Synthesized, service_name: str) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    mappings = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    routes = {
+        r["Properties"]["RouteKey"]
+        for r in resources(template, "AWS::ApiGatewayV2::Route").values()
+    }
+    urls = resources(template, "AWS::Lambda::Url").values()
+
+    for fn in wiring.functions:
+        function_id = logical_id(stack.built.functions[fn.name])
+        mine = [
+            m["Properties"]
+            for m in mappings
+            if references(m["Properties"]["FunctionName"]) == {function_id}
+        ]
+        trigger = fn.trigger
+        if isinstance(trigger, SqsTrigger):
+            (mapping,) = mine
+            assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+            assert mapping["BatchSize"] == trigger.batch_size
+            assert references(mapping["EventSourceArn"]) == {
+                logical_id(stack.built.queues[trigger.queue])
+            }
+        elif isinstance(trigger, StreamTrigger):
+            (mapping,) = mine
+            assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+            assert mapping["BisectBatchOnFunctionError"] is True
+            assert mapping["MaximumRetryAttempts"] == trigger.max_retry_attempts
+            assert mapping["BatchSize"] == trigger.batch_size
+            assert references(mapping["DestinationConfig"]["OnFailure"]["Destination"]) == {
+                logical_id(stack.built.failure_queues[fn.name])
+            }
+        elif isinstance(trigger, HttpApiTrigger):
+            assert not mine
+            assert {f"{r.method.upper()} {r.path}" for r in trigger.routes} <= routes
+        elif isinstance(trigger, FunctionUrlTrigger):
+            (url,) = [
+                u["Properties"]
+                for u in urls
+                if references(u["Properties"]["TargetFunctionArn"]) == {function_id}
+            ]
+            assert url["AuthType"] == "NONE"
+
+
+def test_functions_get_the_environment_the_local_stack_gives_them(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    wiring = load_wiring(service_name)
+    urls = {
+        f"{service_name}/{fn.name}": f"http://127.0.0.1:9/{fn.name}/"
+        for fn in wiring.functions
+        if isinstance(fn.trigger, FunctionUrlTrigger)
+    }
+    local = Provisioner(
+        LocalNames(prefix="infra-test"), clients=FakeClient, function_urls=urls
+    ).provision(wiring)
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+
+    for fn in wiring.functions:
+        props = template["Resources"][logical_id(stack.built.functions[fn.name])]["Properties"]
+        cloud = set(props["Environment"]["Variables"])
+        expected = set(local.env)
+        if isinstance(fn.trigger, FunctionUrlTrigger) and fn.trigger.env_var:
+            # A function cannot be handed its own URL (a CloudFormation cycle); it never
+            # needs it: only the service's other functions write links to it.
+            expected.discard(fn.trigger.env_var)
+        assert cloud == expected, f"{service_name}/{fn.name}"
+
+
+def test_function_code_is_only_the_source_trees_and_small(synthesized: Synthesized) -> None:
+    stack = synthesized.service("orders")
+    template = synthesized.template(stack.node.id)
+    props = template["Resources"][logical_id(stack.built.functions["api"])]["Properties"]
+    asset = synthesized.outdir / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
+
+    files = [p for p in asset.rglob("*") if p.is_file()]
+
+    assert {p.relative_to(asset).parts[0] for p in files} == {"events", "services"}
+    assert not [p for p in files if p.suffix == ".pyc" or p.name.startswith(".")]
+    assert sum(p.stat().st_size for p in files) < MAX_CODE_ASSET_BYTES
+
+
+def test_each_service_has_a_dashboard_and_alarms(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    built = stack.built
+    alarms = resources(template, "AWS::CloudWatch::Alarm").values()
+    (dashboard,) = resources(template, "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dashboard["Properties"]["DashboardBody"])
+
+    alarmed = set().union(*(references(a["Properties"].get("Dimensions", [])) for a in alarms))
+    watched_queues = [*built.dlqs.values(), *built.failure_queues.values()]
+    for construct in [*built.functions.values(), *watched_queues]:
+        assert logical_id(construct) in alarmed, construct.node.path
+    for metric in ("Invocations", "Errors", "ApproximateNumberOfMessagesVisible"):
+        assert metric in body
+    if built.state_machines:
+        for metric in ("ExecutionsSucceeded", "ExecutionsFailed", "ExecutionsTimedOut"):
+            assert metric in body
+        assert "OwnerRejected" in body
+        assert "NobodyAnswered" in body
+    if service_name == "approvals":
+        assert "decision page" in body
+
+
+# --- least privilege, cdk-nag, cfn-lint ---------------------------------------------------
+
+
+def test_no_iam_statement_grants_a_wildcard_action(synthesized: Synthesized) -> None:
+    for construct_id, template in synthesized.templates().items():
+        for resource_id, statement in all_statements(template):
+            where = f"{construct_id}/{resource_id}"
+            assert "NotAction" not in statement, where
+            wildcards = [a for a in as_list(statement.get("Action", [])) if "*" in a]
+            if statement["Effect"] == "Allow":
+                assert not wildcards, f"{where}: {wildcards}"
+            else:
+                # The only denials are the "TLS only" guards on queues and topics.
+                assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_only_the_declared_relay_can_send_task_results(synthesized: Synthesized) -> None:
+    allowed = {
+        (stack_id(service), logical_id(synthesized.service(service).built.roles[fn.name]))
+        for service in SERVICES
+        for fn in load_wiring(service).functions
+        if fn.permissions.send_task_results
+    }
+    holders = set()
+    for construct_id, template in synthesized.templates().items():
+        for policy in [
+            *resources(template, "AWS::IAM::Policy").values(),
+            *resources(template, "AWS::IAM::Role").values(),
+        ]:
+            roles: list[Any] = policy["Properties"].get("Roles", [])
+            documents = [policy["Properties"].get("PolicyDocument")] + [
+                p["PolicyDocument"] for p in policy["Properties"].get("Policies", [])
+            ]
+            for document in filter(None, documents):
+                for statement in as_list(document["Statement"]):
+                    if any(SEND_TASK.match(a) for a in as_list(statement.get("Action", []))):
+                        holders |= {(construct_id, r) for r in references(roles)}
+
+    assert allowed == {
+        (
+            stack_id("workflow"),
+            logical_id(synthesized.service("workflow").built.roles["relay-decision"]),
+        )
+    }
+    assert holders == allowed
+
+
+def test_the_public_decision_url_cannot_touch_the_workflow(synthesized: Synthesized) -> None:
+    public = [
+        (service, fn.name)
+        for service in SERVICES
+        for fn in load_wiring(service).functions
+        if isinstance(fn.trigger, FunctionUrlTrigger)
+    ]
+    assert public, "a Function URL is declared somewhere"
+    workflow = synthesized.template(stack_id("workflow"))
+
+    for service, name in public:
+        stack = synthesized.service(service)
+        template = synthesized.template(stack.node.id)
+        statements = role_statements(template, logical_id(stack.built.roles[name]))
+        text = json.dumps(statements)
+
+        actions = {a for s in statements for a in as_list(s["Action"])}
+        assert not [a for a in actions if a.startswith("states:")]
+        assert ":states:" not in text
+        assert "stateMachine" not in text
+        assert not references(statements) & set(workflow["Resources"])
+        assert {a.split(":")[0] for a in actions} <= {
+            "logs",
+            "xray",
+            "dynamodb",
+            "secretsmanager",
+            "events",
+        }
+
+
+def test_cdk_nag_finds_nothing_unacknowledged(synthesized: Synthesized) -> None:
+    # Synthesis already ran the pack as a validation plugin (it would have raised); this
+    # runs it again to report findings by name if that ever changes.
+    report = AwsSolutionsChecks(verbose=True).validate_scope(synthesized.app)
+
+    findings = [
+        f"{v.severity} {v.rule_name}: {[r.construct_path for r in v.violating_resources]}"
+        for v in report.violations
+    ]
+    assert report.success, "\n".join(findings)
+
+
+def test_every_acknowledged_finding_carries_a_reason(synthesized: Synthesized) -> None:
+    key = Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    acknowledged: dict[str, str] = {}
+    for construct in synthesized.app.node.find_all():
+        for entry in construct.node.metadata:
+            if entry.type == key:
+                for rule, reason in dict(entry.data).items():
+                    acknowledged[f"{construct.node.path}:{rule}"] = reason
+
+    assert acknowledged, "the app acknowledges some findings"
+    for where, reason in acknowledged.items():
+        assert len(str(reason).split()) >= MIN_REASON_WORDS, where
+    written = 0
+    for template in synthesized.templates().values():
+        for resource in template["Resources"].values():
+            for rule in (
+                resource.get("Metadata", {}).get("cdk_nag", {}).get("rules_to_suppress", [])
+            ):
+                written += 1
+                assert rule["id"].startswith("AwsSolutions-")
+                assert len(rule["reason"].split()) >= MIN_REASON_WORDS, rule
+    assert written, "acknowledgments are written into the templates for audit"
+
+
+def test_cfn_lint_is_clean_on_every_template(synthesized: Synthesized) -> None:
+    templates = [str(synthesized.outdir / a.template_file) for a in synthesized.assembly.stacks]
+
+    # One run over all templates: cfn-lint loads its rules once.
+    matches = lint_by_config(
+        ManualArgs(templates=templates, regions=["us-east-1"], ignore_checks=CFN_LINT_IGNORED)
+    )
+
+    assert len(templates) == len(SERVICES) + 1
+    assert not matches, "\n".join(f"{Path(m.filename).name}: {m}" for m in matches)
