@@ -22,7 +22,7 @@ $(LOCAL_STAMP): pyproject.toml | $(BIN)/python
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev,cdk,browser]'
+	$(PIP) install -e '.[dev,cdk,browser,bench]'
 	touch $@ $(LOCAL_STAMP)
 
 demo: $(LOCAL_STAMP)

@@ -98,13 +98,18 @@ class Mailbox:
             time.sleep(0.1)
 
     def _scan(self) -> list[dict[str, Any]]:
+        """The messages not seen yet (reading every message on every look grows with the
+        mailbox: thousands of emails in a ``shop bench`` run)."""
         found: list[dict[str, Any]] = []
         for message in list(ses_backends[self._account][self._region].sent_messages):
-            found.append(_ses_item(message))
+            if message.id not in self._seen:
+                found.append(_ses_item(message))
         sns = sns_backends[self._account][self._region]
         for arn in self._topics:
             topic = sns.topics.get(arn)
             for message_id, body, subject, *_ in list(topic.sent_notifications if topic else []):
+                if message_id in self._seen:
+                    continue
                 found.append(
                     {
                         "id": message_id,
