@@ -90,15 +90,9 @@ def run(server: LocalServer, out: TextIO) -> bool:
             file=out,
         )
 
-    sfn = stack.client("stepfunctions")
-
-    def execution_status(order_id: str) -> str:
-        arn = stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order_id}"
-        return str(sfn.describe_execution(executionArn=arn)["status"])
-
     window = stack.settings.approval_window_seconds + stack.settings.feedback_delay_seconds
     _wait(
-        lambda: all(execution_status(o.order_id) != "RUNNING" for o in orders),
+        lambda: all(stack.execution_status(o.order_id) != "RUNNING" for o in orders),
         window + 60,
         "every workflow to end",
     )
@@ -107,7 +101,7 @@ def run(server: LocalServer, out: TextIO) -> bool:
 
     ok = True
     for order in orders:
-        ok &= _print_timeline(server, order, execution_status(order.order_id), out)
+        ok &= _print_timeline(server, order, stack.execution_status(order.order_id), out)
     print("\nall three orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
     return ok
 

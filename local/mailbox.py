@@ -66,11 +66,10 @@ class Mailbox:
     def items(self) -> list[MailItem]:
         """Every message, newest first."""
         with self._lock:
-            for raw in self._scan():
-                if raw["id"] not in self._seen:
-                    self._seen[raw["id"]] = MailItem(
-                        seen_at=datetime.now(UTC), sequence=len(self._seen), **raw
-                    )
+            for raw in self._scan():  # only messages not seen before
+                self._seen[raw["id"]] = MailItem(
+                    seen_at=datetime.now(UTC), sequence=len(self._seen), **raw
+                )
             return sorted(self._seen.values(), key=lambda m: m.sequence, reverse=True)
 
     def poll_once(self) -> int:

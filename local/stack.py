@@ -221,6 +221,11 @@ class LocalStack:
     def state_machine_arn(self) -> str:
         return next(iter(self.provisioned["workflow"].state_machine_arns.values()))
 
+    def execution_status(self, order_id: str) -> str:
+        """The status of an order's workflow execution (it is named by the order id)."""
+        arn = self.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order_id}"
+        return str(self.client("stepfunctions").describe_execution(executionArn=arn)["status"])
+
     def dlq_urls(self) -> dict[str, str]:
         """Every DLQ of the stack, by "<service>/<queue>"."""
         return {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +14,7 @@ from local.http_events import HttpResponse
 from local.lambda_runtime import LocalFunction
 from local.server import LocalServer
 from local.settings import LocalStackSettings
+from tests.support.polling import wait_until
 from tests.support.schemas import assert_matches_schema
 
 # A malformed OrderPlaced the tests put on the bus themselves; not a producer's event.
@@ -101,14 +101,7 @@ def mailbox(server: LocalServer) -> list[dict[str, Any]]:
 def wait_for(
     condition: Callable[[], Any], *, timeout: float = 30.0, what: str = "a condition"
 ) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.2)
+    return wait_until(condition, timeout=timeout, what=what)
 
 
 def emails_for(server: LocalServer, order_id: str, word: str = "") -> list[dict[str, Any]]:

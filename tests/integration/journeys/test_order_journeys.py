@@ -21,11 +21,9 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def execution_status(stack: LocalStack, order_id: str, *, timeout: float = 30.0) -> str:
-    arn = stack.state_machine_arn.replace(":stateMachine:", ":execution:") + f":{order_id}"
-    sfn = stack.client("stepfunctions")
     deadline = time.monotonic() + timeout
     while True:
-        status = str(sfn.describe_execution(executionArn=arn)["status"])
+        status = stack.execution_status(order_id)
         if status != "RUNNING" or time.monotonic() > deadline:
             return status
         time.sleep(0.2)

@@ -25,6 +25,7 @@ from local.event_sources import SqsEventSource
 from local.lambda_runtime import LocalFunction, load_function
 from local.provision import LocalNames, ProvisionedService, provision
 from services.workflow.wiring import WIRING
+from tests.support.polling import wait_until as shared_wait_until
 from tests.support.schemas import assert_matches_schema
 
 NAMES = LocalNames(prefix="wf-test", bus="shop")
@@ -32,15 +33,7 @@ TIMEOUT_SECONDS = 15.0
 
 
 def wait_until(condition: Callable[[], Any], *, timeout: float = TIMEOUT_SECONDS) -> Any:
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = condition()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"gave up after {timeout} s waiting for {condition}")
-        time.sleep(0.05)  # polling interval, not a wait for an outcome
+    return shared_wait_until(condition, timeout=timeout, what=str(condition))
 
 
 @dataclass
