@@ -30,7 +30,8 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from infra.paths import REPO_ROOT
+
 LAYER_DIR = Path(__file__).resolve().parent / "layer"
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64

@@ -25,3 +25,8 @@ def stack_id(service: str) -> str:
 def stack_name(stage: str, service: str) -> str:
     """The CloudFormation stack name: stages can live side by side in one account."""
     return f"shop-{stage}-{service}"
+
+
+def pascal(name: str) -> str:
+    """``status-events`` -> ``StatusEvents``: construct ids from logical names."""
+    return "".join(part.capitalize() for part in name.replace("_", "-").split("-"))

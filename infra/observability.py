@@ -16,8 +16,9 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from infra.builder import BuiltService, pascal
+from infra.build.context import BuiltService
 from infra.config import DeployConfig
+from infra.naming import pascal
 
 PERIOD = Duration.minutes(5)
 WIDTH = 24

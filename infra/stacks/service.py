@@ -9,7 +9,8 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
-from infra.builder import BuiltService, ServiceBuilder
+from infra.build.context import BuiltService
+from infra.build.service import ServiceBuilder
 from infra.config import DeployConfig
 from infra.naming import bus_parameters
 from infra.observability import ExtraWidgets, ServiceObservability

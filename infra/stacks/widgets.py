@@ -19,8 +19,9 @@ from pathlib import Path
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
 
-from infra.builder import REPO_ROOT, BuiltService
+from infra.build.context import BuiltService
 from infra.observability import ExtraWidgets
+from infra.paths import REPO_ROOT
 from services.common.wiring import FunctionUrlTrigger
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome

@@ -24,9 +24,9 @@ from aws_cdk.cx_api import CloudAssembly
 
 from infra.app import SERVICES, build_app
 from infra.naming import stack_id
+from infra.paths import REPO_ROOT
 from infra.stacks.service import ServiceStack
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 SENDER = "shop@example.com"
 OWNER = "owner@example.com"
 

@@ -21,6 +21,7 @@ from infra.app import BUS_STACK_ID, SERVICES, build_app, load_wiring
 from infra.event_schemas import SCHEMAS_DIR, registry_schema
 from infra.nag import MIN_REASON_WORDS
 from infra.naming import bus_parameters, stack_id
+from infra.paths import REPO_ROOT
 from local.provision import LocalNames, Provisioner
 from services.common.asl import render_asl
 from services.common.wiring import (
@@ -40,7 +41,7 @@ from tests.infra.cfn import (
     role_statements,
     stand_in,
 )
-from tests.infra.conftest import REPO_ROOT, Synthesized, deploy_context
+from tests.infra.conftest import Synthesized, deploy_context
 from tests.infra.fake_aws import FakeClient
 
 pytestmark = pytest.mark.infra
