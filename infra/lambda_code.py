@@ -1,7 +1,9 @@
 """What every function runs: the repository's source, Powertools, and a small dependency layer.
 
-- Code: the repository root as a plain asset with everything but ``events/`` and
-  ``services/`` excluded. No Docker, no build step: what the tests import is what runs.
+- Code: the repository root as a plain asset holding an allow-list of what functions need at
+  run time (the event contract's runtime modules, the services' Python and templates); the
+  contract's tooling, the local stack, the measuring tools and infra stay out. No Docker, no
+  build step: what the tests import is what runs. No bytecode either (docs/decisions.md).
 - Powertools: the public layer published by the Powertools team for python3.12 / x86_64,
   chosen by the ``powertools_layer`` context value (a release such as ``3.37.0``, resolved
   through the SSM parameter Powertools publishes in every region, or a layer version number).
@@ -39,14 +41,22 @@ POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools team's publishing account
 POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python312-x86_64"
 POWERTOOLS_SSM_PREFIX = "/aws/service/powertools/python/x86_64/python3.12"
 
-# Glob rules, applied in order: exclude everything, bring back the two source trees, then
-# drop what never belongs in a deployment ("*" alone does not match dotfiles like .venv).
+# What functions import or read at run time, and nothing else: the contract's runtime part
+# and the services' Python and templates. Glob rules, applied in order, the last match wins;
+# a pattern without "/" matches any path's last part.
+RUNTIME_EVENTS_MODULES = ("__init__.py", "models.py", "publisher.py", "currencies.py")
 SOURCE_EXCLUDES = [
     "*",
     "!events",
-    "!events/**",
+    *(f"!events/{module}" for module in RUNTIME_EVENTS_MODULES),
     "!services",
     "!services/**",
+    # Data beside the code (OpenAPI and ASL documents, READMEs) is for build and review.
+    "services/**/*.*",
+    "!services/**/*.py",
+    "!services/*/templates/**",
+    "tests",
+    # Never bytecode: the repository's is for this machine's Python, not the Lambda runtime.
     ".*",
     "__pycache__",
     "*.pyc",

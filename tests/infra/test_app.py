@@ -8,7 +8,10 @@ per run, not once per worker.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,20 @@ pytestmark = pytest.mark.infra
 
 ERROR = "aws:cdk:error"
 MAX_CODE_ASSET_BYTES = 2 * 1024 * 1024
+# What only builds, checks or measures the shop (before and after tooling moved to tools/).
+BUILD_TIME_TOOLING = (
+    "tools/",
+    "local/",
+    "infra/",
+    "tests/",
+    "docs/",
+    "events/compat.py",
+    "events/catalogue.py",
+    "events/schema_gen.py",
+    "events/schemas/",
+    "events/examples/",
+)
+PROJECT_PACKAGES = ("events", "services", "local", "infra", "tools", "tests")
 SEND_TASK = re.compile(r"^states:SendTask")
 # CDK renders a function's dependency on its role as DependsOn although Fn::GetAtt already
 # orders them; cfn-lint flags the redundancy (W3005). Harmless, and not ours to change.
@@ -416,17 +433,75 @@ def test_functions_get_the_environment_the_local_stack_gives_them(
         assert cloud == expected, f"{service_name}/{fn.name}"
 
 
-def test_function_code_is_only_the_source_trees_and_small(synthesized: Synthesized) -> None:
-    stack = synthesized.service("orders")
+def _code_asset(synthesized: Synthesized, service: str, function: str) -> Path:
+    stack = synthesized.service(service)
     template = synthesized.template(stack.node.id)
-    props = template["Resources"][logical_id(stack.built.functions["api"])]["Properties"]
-    asset = synthesized.outdir / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
+    props = template["Resources"][logical_id(stack.built.functions[function])]["Properties"]
+    return synthesized.outdir / f"asset.{props['Code']['S3Key'].removesuffix('.zip')}"
+
+
+def _asset_files(asset: Path) -> list[str]:
+    return sorted(p.relative_to(asset).as_posix() for p in asset.rglob("*") if p.is_file())
+
+
+def test_function_code_is_only_the_source_trees_and_small(synthesized: Synthesized) -> None:
+    asset = _code_asset(synthesized, "orders", "api")
 
     files = [p for p in asset.rglob("*") if p.is_file()]
 
     assert {p.relative_to(asset).parts[0] for p in files} == {"events", "services"}
     assert not [p for p in files if p.suffix == ".pyc" or p.name.startswith(".")]
     assert sum(p.stat().st_size for p in files) < MAX_CODE_ASSET_BYTES
+
+
+def test_function_code_holds_no_build_time_tooling(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    for fn in load_wiring(service_name).functions:
+        files = _asset_files(_code_asset(synthesized, service_name, fn.name))
+
+        tooling = [f for f in files if f.startswith(BUILD_TIME_TOOLING) or "/tests/" in f]
+
+        assert f"{fn.handler.rpartition('.')[0].replace('.', '/')}.py" in files
+        assert tooling == [], f"{service_name}/{fn.name}"
+
+
+def test_every_handler_imports_from_the_code_asset_alone(synthesized: Synthesized) -> None:
+    """The allow-list is not too narrow: each handler imports with only the asset on the
+    path (no project module comes from the repository), and every template is there."""
+    asset = _code_asset(synthesized, "orders", "api")
+    handlers = sorted(
+        fn.handler.rpartition(".")[0]
+        for service in SERVICES
+        for fn in load_wiring(service).functions
+    )
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {handlers!r}: importlib.import_module(name)\n"
+        "print(json.dumps(sorted(getattr(m, '__file__', None) or '' for n, m in "
+        f"list(sys.modules.items()) if n.partition('.')[0] in {PROJECT_PACKAGES!r})))"
+    )
+
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=asset,
+        # No PYTHONPATH: the asset (the working directory) is the only source tree on the path.
+        env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout)
+    assert loaded
+    assert [f for f in loaded if not Path(f).is_relative_to(asset)] == []
+    files = _asset_files(asset)
+    templates = [
+        p.relative_to(REPO_ROOT).as_posix() for p in REPO_ROOT.glob("services/*/templates/*")
+    ]
+    assert templates
+    assert [t for t in templates if t not in files] == []
 
 
 def test_each_service_has_a_dashboard_and_alarms(
