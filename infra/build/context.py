@@ -26,6 +26,8 @@ class BuiltService:
     """What was created for one service, by logical name (the dashboard and tests read it)."""
 
     wiring: ServiceWiring
+    # Where the stage's own metrics go (Powertools and log metric filters).
+    metrics_namespace: str
     settings: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     tables: dict[str, dynamodb.Table] = field(default_factory=dict)
@@ -58,10 +60,11 @@ class BuildContext:
     def stack(self) -> Stack:
         return Stack.of(self.scope)
 
-    def log_group(self, construct_id: str) -> logs.LogGroup:
+    def log_group(self, construct_id: str, name: str | None = None) -> logs.LogGroup:
         return logs.LogGroup(
             self.scope,
             construct_id,
+            log_group_name=name,
             retention=self.config.log_retention,
             removal_policy=self.config.removal_policy,
         )

@@ -20,17 +20,22 @@ from services.common.wiring import (
     StreamTrigger,
 )
 
+# Powertools Metrics reads its namespace from here when a handler names none.
+METRICS_NAMESPACE_ENV_VAR = "POWERTOOLS_METRICS_NAMESPACE"
+
 
 def complete_environment(ctx: BuildContext) -> None:
     """Add settings and fixed values to the resource names gathered so far.
 
-    As in the local provisioner, every function sees the whole service's environment.
+    As in the local provisioner, every function sees the whole service's environment; the
+    metrics namespace is the stage's, so two stages' dashboards never add up each other.
     """
     for setting in ctx.wiring.settings:
         if setting.env_var:
             ctx.out.environment[setting.env_var] = ctx.out.settings[setting.name]
     for fn in ctx.wiring.functions:
         ctx.out.environment.update(fn.environment)
+    ctx.out.environment[METRICS_NAMESPACE_ENV_VAR] = ctx.config.metrics_namespace
 
 
 def functions(ctx: BuildContext) -> None:
@@ -89,7 +94,6 @@ def _function(
     ctx: BuildContext, fn: Function, code: lambda_.Code, layers: list[lambda_.ILayerVersion]
 ) -> None:
     construct = pascal(fn.name)
-    _check_timeout(ctx, fn)
     log_group = ctx.log_group(f"{construct}Logs")
     role = permissions.role(ctx, fn)
     log_group.grant_write(role)
@@ -117,15 +121,3 @@ def _function(
     )
     ctx.out.functions[fn.name] = created
     ctx.out.function_logs[fn.name] = log_group
-
-
-def _check_timeout(ctx: BuildContext, fn: Function) -> None:
-    declared = fn.trigger
-    if isinstance(declared, SqsTrigger):
-        visibility = ctx.wiring.queue(declared.queue).visibility_timeout_seconds
-        if fn.timeout_seconds > visibility:
-            # Lambda refuses the mapping; fail at synth with the names instead.
-            raise ValueError(
-                f"{ctx.wiring.name}/{fn.name}: timeout {fn.timeout_seconds}s exceeds "
-                f"the {declared.queue} queue's visibility timeout {visibility}s"
-            )

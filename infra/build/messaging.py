@@ -1,4 +1,7 @@
-"""Queues with their DLQs, bus rules (subscriptions), topics and email sender identities."""
+"""Queues with their DLQs, bus rules (subscriptions) and topics.
+
+SES sender identities belong to the account, not to a stage: ``infra/stacks/account.py``.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,18 @@ from aws_cdk import Annotations, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 
 from infra.build.context import BuildContext
 from infra.naming import pascal
-from services.common.wiring import Queue, Subscription, Topic
+from services.common.wiring import Queue, ServiceWiring, SqsTrigger, Subscription, Topic
 
 DLQ_RETENTION = Duration.days(14)
+# AWS's guidance for SQS event sources: a visibility timeout of at least six times the
+# function timeout, so a batch still being retried by Lambda is not handed out again.
+VISIBILITY_PER_FUNCTION_TIMEOUT = 6
 EVENT_PATTERN_FIELDS = {
     "source": "source",
     "detail-type": "detail_type",
@@ -44,7 +49,7 @@ def queue(ctx: BuildContext, declared: Queue) -> None:
     created = sqs.Queue(
         ctx.scope,
         f"{pascal(declared.name)}Queue",
-        visibility_timeout=Duration.seconds(declared.visibility_timeout_seconds),
+        visibility_timeout=Duration.seconds(visibility_timeout_seconds(ctx.wiring, declared)),
         dead_letter_queue=sqs.DeadLetterQueue(
             max_receive_count=declared.max_receive_count, queue=dlq
         ),
@@ -55,6 +60,18 @@ def queue(ctx: BuildContext, declared: Queue) -> None:
     ctx.out.dlqs[declared.name] = dlq
     if declared.env_var:
         ctx.out.environment[declared.env_var] = created.queue_url
+
+
+def visibility_timeout_seconds(wiring: ServiceWiring, declared: Queue) -> int:
+    """The declared visibility timeout, raised to six times the longest timeout of the
+    functions the queue triggers (the wiring's number is a floor, not a ceiling)."""
+    consumers = [
+        fn.timeout_seconds
+        for fn in wiring.functions
+        if isinstance(fn.trigger, SqsTrigger) and fn.trigger.queue == declared.name
+    ]
+    needed = VISIBILITY_PER_FUNCTION_TIMEOUT * max(consumers, default=0)
+    return max(declared.visibility_timeout_seconds, needed)
 
 
 def dead_letter_queue(ctx: BuildContext, construct_id: str) -> sqs.Queue:
@@ -99,19 +116,12 @@ def topic(ctx: BuildContext, declared: Topic) -> None:
     if ctx.config.owner_email:
         created.add_subscription(subscriptions.EmailSubscription(ctx.config.owner_email))
     else:
-        Annotations.of(created).add_warning_v2(
-            "shop:no-owner-email",
-            f"No owner_email in context: nobody is subscribed to the {name} topic.",
+        # Without it the deploy would succeed, nobody would be asked, and every order
+        # would be cancelled when its approval window closed.
+        Annotations.of(ctx.stack).add_error(
+            f"{ctx.wiring.name}: no owner_email, so nobody would receive the {name} topic "
+            "(the owner's approval requests). Pass it with `-c owner_email=owner@example.com` "
+            "or in cdk.json."
         )
     ctx.out.topics[name] = created
     ctx.out.environment[declared.env_var] = created.topic_arn
-
-
-def sender_identity(ctx: BuildContext, setting: str) -> None:
-    address = ctx.out.settings[setting]
-    if ctx.config.create_ses_identities and "@" in address:
-        ses.EmailIdentity(
-            ctx.scope,
-            f"{pascal(setting)}Identity",
-            identity=ses.Identity.email(address),
-        )

@@ -26,7 +26,11 @@ class ServiceBuilder:
         bus: events.IEventBus,
     ) -> None:
         self.ctx = BuildContext(
-            scope=scope, wiring=wiring, config=config, bus=bus, out=BuiltService(wiring=wiring)
+            scope=scope,
+            wiring=wiring,
+            config=config,
+            bus=bus,
+            out=BuiltService(wiring=wiring, metrics_namespace=config.metrics_namespace),
         )
 
     def build(self) -> BuiltService:
@@ -46,8 +50,6 @@ class ServiceBuilder:
             storage.secret(ctx, secret)
         for machine in wiring.state_machines:
             statemachine.state_machine(ctx, machine)
-        for setting in wiring.email_sender_settings:
-            messaging.sender_identity(ctx, setting)
         functions.complete_environment(ctx)
         functions.functions(ctx)
         for fn in wiring.functions:
