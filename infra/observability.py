@@ -25,12 +25,15 @@ from constructs import Construct
 from infra.build.context import BuiltService
 from infra.config import DeployConfig
 from infra.naming import pascal
+from infra.subscription_probe import SubscriptionProbe
 
 PERIOD = Duration.minutes(5)
 WIDTH = 24
 # A stream record older than this has not reached the bus: its order waits in `placed`.
 ITERATOR_AGE_ALARM = Duration.minutes(5)
 ExtraWidgets = Callable[[BuiltService], Sequence[cloudwatch.IWidget]]
+# Domain alarms: created through ``ServiceObservability.alarm``, so they share its actions.
+ExtraAlarms = Callable[["ServiceObservability", BuiltService], Sequence[cloudwatch.Alarm]]
 ALARM_TOPIC_ID = "AlarmTopic"
 
 
@@ -57,16 +60,21 @@ class ServiceObservability(Construct):
         built: BuiltService,
         config: DeployConfig,
         extra_widgets: ExtraWidgets | None = None,
+        extra_alarms: ExtraAlarms | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.built = built
         self._actions = alarm_actions(self, config)
         self.alarms: list[cloudwatch.Alarm] = []
+        self.probes: list[SubscriptionProbe] = []
         self._alarm_on_functions()
         self._alarm_on_dead_letters()
         self._alarm_on_executions()
         self._alarm_on_api()
         self._alarm_on_streams()
+        self._alarm_on_subscriptions(config)
+        if extra_alarms is not None:
+            extra_alarms(self, built)
         service = built.wiring.name
         self.dashboard = cloudwatch.Dashboard(
             self,
@@ -170,6 +178,21 @@ class ServiceObservability(Construct):
                 "events, or a failing record being retried): what it publishes is late.",
                 threshold=ITERATOR_AGE_ALARM.to_milliseconds(),
             )
+
+    def _alarm_on_subscriptions(self, config: DeployConfig) -> None:
+        for name, topic in self.built.topics.items():
+            probe = SubscriptionProbe(
+                self,
+                f"{pascal(name)}SubscriptionProbe",
+                topic=topic,
+                topic_name=name,
+                service=self.built.wiring.name,
+                config=config,
+            )
+            for action in self._actions:
+                probe.alarm.add_alarm_action(action)
+            self.alarms.append(probe.alarm)
+            self.probes.append(probe)
 
     def _dead_letter_queues(self) -> list[tuple[str, sqs.Queue]]:
         dlqs: list[tuple[str, sqs.Queue]] = [

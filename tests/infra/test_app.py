@@ -293,6 +293,8 @@ def test_every_rule_has_its_declared_pattern_and_queue(
     rules = {
         r["Properties"]["Description"]: r["Properties"]
         for r in resources(template, "AWS::Events::Rule").values()
+        # Schedules (the observability probes) run on the default bus.
+        if "EventBusName" in r["Properties"]
     }
     bus_name = stack.resolve(stack.built.environment[BUS_ENV_VAR])
 
@@ -391,7 +393,7 @@ def test_functions_run_python_312_with_powertools_and_one_role_each(
         role = template["Resources"][logical_id(stack.built.roles[fn.name])]
         assert "ManagedPolicyArns" not in role["Properties"], "grants only, no managed policy"
     assert len(roles) == len(wiring.functions), "one role per function"
-    assert len(functions) == len(wiring.functions)
+    assert len(functions) == len(wiring.functions) + len(stack.observability.probes)
 
 
 def test_triggers_are_the_declared_ones(synthesized: Synthesized, service_name: str) -> None:
@@ -575,7 +577,7 @@ def test_execution_failure_alarms_fill_the_gaps_of_sparse_metrics(
     template = synthesized.template(stack_id("workflow"))
     machines = synthesized.service("workflow").built.state_machines
 
-    math = [a for a in _alarms(template) if "Metrics" in a]
+    math = [a for a in _alarms(template) if "executions ended badly" in a["AlarmDescription"]]
     expressions = [m["Expression"] for a in math for m in a["Metrics"] if "Expression" in m]
 
     assert len(expressions) == len(machines)
@@ -583,6 +585,63 @@ def test_execution_failure_alarms_fill_the_gaps_of_sparse_metrics(
         terms = [t.strip() for t in expression.split("+")]
         assert len(terms) == 3
         assert all(re.fullmatch(r"FILL\(\w+, 0\)", t) for t in terms), expression
+
+
+def test_approval_requests_nobody_answers_raise_an_alarm(synthesized: Synthesized) -> None:
+    stack = synthesized.service("workflow")
+    template = synthesized.template(stack.node.id)
+    filters = resources(template, "AWS::Logs::MetricFilter").values()
+    (log_group,) = stack.built.state_machine_logs.values()
+
+    patterns = {
+        f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"] for f in filters
+    }
+    timed_out = patterns["ApprovalTimedOut"]
+    answered = patterns["ApprovalAnswered"]
+    (alarm,) = [a for a in _alarms(template) if "never answered" in a["AlarmDescription"]]
+
+    assert references(timed_out["LogGroupName"]) == {logical_id(log_group)}
+    # The state each timed-out execution enters (a Pass state in the ASL).
+    assert '$.type = "PassStateEntered"' in timed_out["FilterPattern"]
+    assert '$.details.name = "NobodyAnswered"' in timed_out["FilterPattern"]
+    for state in ("EmitOrderShipped", "OwnerRejected"):
+        assert f'$.details.name = "{state}"' in answered["FilterPattern"]
+    for transformation in (timed_out, answered):
+        (metric,) = transformation["MetricTransformations"]
+        assert metric["MetricNamespace"] == f"Shop/{synthesized.context['stage']}"
+    (expression,) = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
+    assert "100 * FILL(timedOut, 0) /" in expression
+    assert alarm["Threshold"] == 20
+    assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesized) -> None:
+    stack = synthesized.service("approvals")
+    template = synthesized.template(stack.node.id)
+    (topic,) = stack.built.topics.values()
+    (probe,) = stack.observability.probes
+
+    (alarm,) = [a for a in _alarms(template) if a.get("MetricName") == "SubscriptionsConfirmed"]
+    function = template["Resources"][logical_id(probe.function)]["Properties"]
+    (schedule,) = [
+        r["Properties"]
+        for r in resources(template, "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    role = references(function["Role"]).pop()
+    actions = {
+        a: s["Resource"] for s in role_statements(template, role) for a in as_list(s["Action"])
+    }
+
+    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
+    assert alarm["ComparisonOperator"] == "LessThanThreshold"
+    assert alarm["Threshold"] == 1
+    # The probe going quiet is as bad as a pending subscription: both mean "nobody knows".
+    assert alarm["TreatMissingData"] == "breaching"
+    assert schedule["ScheduleExpression"] == "rate(1 hour)"
+    assert references(schedule["Targets"][0]["Arn"]) == {logical_id(probe.function)}
+    assert references(actions["sns:ListSubscriptionsByTopic"]) == {logical_id(topic)}
+    assert {a.split(":")[0] for a in actions} == {"sns", "logs"}
 
 
 def test_every_alarm_says_what_missing_data_means(synthesized: Synthesized) -> None:
