@@ -1,0 +1,67 @@
+"""What every builder module works on: the scope, the inputs and what was built so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aws_cdk import Stack
+from aws_cdk import aws_apigatewayv2 as apigw
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from infra.config import DeployConfig
+from services.common.wiring import ServiceWiring
+
+
+@dataclass
+class BuiltService:
+    """What was created for one service, by logical name (the dashboard and tests read it)."""
+
+    wiring: ServiceWiring
+    settings: dict[str, str] = field(default_factory=dict)
+    environment: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, dynamodb.Table] = field(default_factory=dict)
+    queues: dict[str, sqs.Queue] = field(default_factory=dict)
+    dlqs: dict[str, sqs.Queue] = field(default_factory=dict)
+    # Stream event source mappings' on-failure destinations, by function name.
+    failure_queues: dict[str, sqs.Queue] = field(default_factory=dict)
+    rules: dict[str, events.Rule] = field(default_factory=dict)
+    topics: dict[str, sns.Topic] = field(default_factory=dict)
+    secrets: dict[str, secretsmanager.Secret] = field(default_factory=dict)
+    state_machines: dict[str, sfn.StateMachine] = field(default_factory=dict)
+    state_machine_logs: dict[str, logs.LogGroup] = field(default_factory=dict)
+    functions: dict[str, lambda_.Function] = field(default_factory=dict)
+    function_logs: dict[str, logs.LogGroup] = field(default_factory=dict)
+    roles: dict[str, iam.Role] = field(default_factory=dict)
+    function_urls: dict[str, lambda_.FunctionUrl] = field(default_factory=dict)
+    http_api: apigw.HttpApi | None = None
+    http_stage: apigw.HttpStage | None = None
+
+
+@dataclass
+class BuildContext:
+    scope: Construct
+    wiring: ServiceWiring
+    config: DeployConfig
+    bus: events.IEventBus
+    out: BuiltService
+
+    @property
+    def stack(self) -> Stack:
+        return Stack.of(self.scope)
+
+    def log_group(self, construct_id: str) -> logs.LogGroup:
+        return logs.LogGroup(
+            self.scope,
+            construct_id,
+            retention=self.config.log_retention,
+            removal_policy=self.config.removal_policy,
+        )

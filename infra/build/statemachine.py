@@ -1,0 +1,58 @@
+"""State machines from their ASL files, with the service's resources substituted in."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_stepfunctions as sfn
+
+from infra.build.context import BuildContext
+from infra.nag import suppress
+from infra.naming import pascal
+from infra.paths import REPO_ROOT
+from services.common.wiring import StateMachine
+
+
+def state_machine(ctx: BuildContext, machine: StateMachine) -> None:
+    log_group = ctx.log_group(f"{pascal(machine.name)}StateMachineLogs")
+    created = sfn.StateMachine(
+        ctx.scope,
+        f"{pascal(machine.name)}StateMachine",
+        state_machine_type=sfn.StateMachineType.STANDARD,
+        definition_body=sfn.DefinitionBody.from_file(str(REPO_ROOT / machine.definition_file)),
+        definition_substitutions={
+            placeholder: _substitution(ctx, source)
+            for placeholder, source in machine.substitutions.items()
+        },
+        tracing_enabled=True,
+        logs=sfn.LogOptions(
+            destination=log_group,
+            level=sfn.LogLevel.ALL,
+            # State input carries task tokens and customer emails: never into logs.
+            include_execution_data=False,
+        ),
+    )
+    for queue in machine.sends_to_queues:
+        ctx.out.queues[queue].grant_send_messages(created)
+    if machine.puts_events:
+        ctx.bus.grant_put_events_to(created)
+    suppress(
+        created,
+        "IAM5",
+        "Step Functions needs CloudWatch Logs vended log delivery (logs:CreateLogDelivery "
+        "and its siblings, resource policies) and X-Ray trace upload, none of which "
+        "support resource-level permissions.",
+        finding="Resource::*",
+    )
+    ctx.out.state_machine_logs[machine.name] = log_group
+    ctx.out.state_machines[machine.name] = created
+    ctx.out.environment[machine.env_var] = created.state_machine_arn
+
+
+def _substitution(ctx: BuildContext, source: str) -> str:
+    kind, _, name = source.partition(":")
+    if kind == "queue_url":
+        return ctx.out.queues[name].queue_url
+    if kind == "bus_name":
+        return ctx.bus.event_bus_name
+    if kind == "setting":
+        return ctx.out.settings[name]
+    raise ValueError(f"{ctx.wiring.name}: unknown substitution source {source!r}")
