@@ -40,7 +40,7 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy events services local infra tests
+	$(BIN)/mypy events services local tools infra tests
 
 schemas: $(DEV_STAMP)
 	$(BIN)/python -m events.schema_gen

@@ -11,9 +11,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from local import dlq, http_client
-from local.bench import cli as bench_cli
 from local.logs import configure
 from local.settings import LocalStackSettings
+from tools import coldstart
+from tools.bench import cli as bench_cli
+from tools.cost import command as cost
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 
@@ -62,7 +64,12 @@ def _parser() -> argparse.ArgumentParser:
         )
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)
-    _add_cost_and_coldstart(commands)  # issue 6: see the block above main()
+    cost.add_arguments(
+        commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
+    )
+    coldstart.add_arguments(
+        commands.add_parser("coldstart", help="import time of each handler in fresh processes")
+    )
     return parser
 
 
@@ -134,40 +141,18 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- issue 6, cost and cold start: `shop cost` (local/cost/), `shop coldstart` (local/coldstart.py)
-COST_AND_COLDSTART = ("cost", "coldstart")
-
-
-def _add_cost_and_coldstart(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from local import coldstart  # noqa: PLC0415 - each command loads what it needs when it runs
-    from local.cost import command as cost  # noqa: PLC0415
-
-    cost.add_arguments(
-        commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
-    )
-    coldstart.add_arguments(
-        commands.add_parser("coldstart", help="import time of each handler in fresh processes")
-    )
-
-
-def _cost_or_coldstart(args: argparse.Namespace) -> int:
-    from local import coldstart  # noqa: PLC0415
-    from local.cost import command as cost  # noqa: PLC0415
-
-    return (cost.run if args.command == "cost" else coldstart.run)(args, sys.stdout)
-
-
-# --- end of the cost and cold start block ----------------------------------------------------
-
-
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     argv = sys.argv[1:] if argv is None else argv
     args = _parser().parse_args(argv)
     try:
-        if args.command in ("bench", "dlq"):
-            return bench_cli.command(args, argv) if args.command == "bench" else dlq.command(args)
-        if args.command in COST_AND_COLDSTART:
-            return _cost_or_coldstart(args)
+        if args.command == "bench":
+            return bench_cli.command(args, argv)
+        if args.command == "dlq":
+            return dlq.command(args)
+        if args.command == "cost":
+            return cost.run(args, sys.stdout)
+        if args.command == "coldstart":
+            return coldstart.run(args, sys.stdout)
         if args.command == "local":
             return _run_local(args)
         if args.command == "demo":

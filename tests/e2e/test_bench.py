@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 
 from local import cli, dlq
-from local.bench.config import BenchConfig
-from local.bench.runner import run
 from local.server import LocalServer
 from local.settings import LocalStackSettings
 from tests.e2e.conftest import POISON_DETAIL, FaultPlan, aws_client, emails_for, place, wait_for
+from tools.bench.config import BenchConfig
+from tools.bench.runner import run
 
 pytestmark = pytest.mark.timeout(180)
 

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 from events.models import EVENTS_BY_DETAIL_TYPE
-from local.cost.asl_paths import Outcome, Step, load_asl, walk
-from local.cost.operations import (
+from services.common.wiring import Function, ServiceWiring, SqsTrigger, StreamTrigger
+from services.workflow.domain.relay import REJECTED_ERROR
+from tools.cost.asl_paths import Outcome, Step, load_asl, walk
+from tools.cost.operations import (
     CONFIRM_APPROVE,
     CONFIRM_REJECT,
     OPEN_LINK,
@@ -32,10 +34,8 @@ from local.cost.operations import (
     operations,
     stream_trigger,
 )
-from local.cost.prices import PriceList
-from local.cost.sizes import ItemSizes, event_bytes, read_units, write_units
-from services.common.wiring import Function, ServiceWiring, SqsTrigger, StreamTrigger
-from services.workflow.domain.relay import REJECTED_ERROR
+from tools.cost.prices import PriceList
+from tools.cost.sizes import ItemSizes, event_bytes, read_units, write_units
 
 Design = Literal["ours", "all-lambda"]
 DESIGNS: tuple[Design, ...] = ("ours", "all-lambda")
@@ -189,7 +189,7 @@ class _Journey:
             op: Operation = self.ops[(key, trigger)]
         except KeyError:
             raise KeyError(
-                f"{key} is reached by {trigger!r} but local/cost/operations.py has no entry"
+                f"{key} is reached by {trigger!r} but tools/cost/operations.py has no entry"
             ) from None
         sizes = self.assumptions.item_sizes
         use = self.usage.function(key)

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from typing import TextIO
 
 from events.models import EVENTS_BY_DETAIL_TYPE
-from local.cost.asl_paths import OUTCOMES
-from local.cost.durations import Durations, load_durations
-from local.cost.model import Estimate, Mix, deployed_architecture, estimate
-from local.cost.prices import PriceList, load_prices
-from local.cost.sizes import event_bytes
-from local.cost.usage import DESIGNS, STEP_FUNCTION_PREFIX, Assumptions, Design, Usage
 from services.common.wiring import ServiceWiring
+from tools.cost.asl_paths import OUTCOMES
+from tools.cost.durations import Durations, load_durations
+from tools.cost.model import Estimate, Mix, deployed_architecture, estimate
+from tools.cost.prices import PriceList, load_prices
+from tools.cost.sizes import event_bytes
+from tools.cost.usage import DESIGNS, STEP_FUNCTION_PREFIX, Assumptions, Design, Usage
 
 
 def run_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -151,7 +151,7 @@ def write_report(
     shares = ", ".join(f"{line.label} {line.usd / ours.per_order:.0%}" for line in biggest)
     print(f"  largest lines (ours): {shares}.", file=out)
 
-    print("\nAssumptions (see local/cost/*.py):", file=out)
+    print("\nAssumptions (see tools/cost/*.py):", file=out)
     sizes = assumptions.item_sizes
     for text in (
         f"messages per Lambda batch {assumptions.messages_per_batch:g} (quiet queues); "

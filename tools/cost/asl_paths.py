@@ -66,7 +66,7 @@ def walk(definition: dict[str, Any], outcome: Outcome, *, rejected_error: str) -
 def _step(name: str, state: dict[str, Any]) -> Step:
     kind = state["Type"]
     if kind in ("Choice", "Parallel", "Map"):
-        raise NotImplementedError(f"{name}: {kind} states are not modelled; extend local/cost")
+        raise NotImplementedError(f"{name}: {kind} states are not modelled; extend tools/cost")
     resource = state.get("Resource")
     parameters = state.get("Parameters", {})
     detail_types: tuple[str, ...] = ()

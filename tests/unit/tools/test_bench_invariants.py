@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from local.bench.invariants import (
+from tools.bench.invariants import (
     MOVED_ON,
     RELAYED,
     Evidence,

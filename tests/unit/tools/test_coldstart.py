@@ -1,4 +1,4 @@
-"""``shop coldstart``'s measuring harness (local/coldstart.py): what it imports, in what
+"""``shop coldstart``'s measuring harness (tools/coldstart.py): what it imports, in what
 environment, and that an import reaching for the network is caught."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from local.coldstart import (
+from local.services import ALL_SERVICES
+from tools.coldstart import (
     BASELINES,
     CLOSED_ENDPOINT,
     REPO_ROOT,
@@ -17,7 +18,6 @@ from local.coldstart import (
     targets,
     time_import,
 )
-from local.services import ALL_SERVICES
 
 
 def env_with(path: Path) -> dict[str, str]:

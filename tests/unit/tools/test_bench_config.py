@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from local.bench.config import BenchConfig, Mix
+from tools.bench.config import BenchConfig, Mix
 
 
 def test_mix_parses_approve_reject_timeout() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from local.bench.invariants import InvariantResult
-from local.bench.report import draw_chart, print_report, write_json
+from tools.bench.invariants import InvariantResult
+from tools.bench.report import draw_chart, print_report, write_json
 
 
 def figures(**changes: Any) -> dict[str, Any]:

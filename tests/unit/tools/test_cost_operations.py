@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from events.models import EVENTS_BY_DETAIL_TYPE
-from local.cost.operations import operations
-from local.cost.sizes import ItemSizes, event_bytes, read_units, write_units
-from local.cost.usage import function_key, routes
 from local.services import ALL_SERVICES
 from services.common.wiring import SqsTrigger
+from tools.cost.operations import operations
+from tools.cost.sizes import ItemSizes, event_bytes, read_units, write_units
+from tools.cost.usage import function_key, routes
 
 DECLARED = {function_key(w, f): f for w in ALL_SERVICES for f in w.functions}
 TABLE = operations(idempotency_key_share=1.0)

@@ -30,24 +30,24 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from local import dlq
-from local.bench import baseline, report
-from local.bench.config import DECISIONS, BenchConfig
-from local.bench.evidence import busy_messages, gather, is_terminal, running_executions
-from local.bench.faults import EventDuplicator, FaultInjector
-from local.bench.invariants import (
+from local.logs import configure
+from local.server import LocalServer
+from local.settings import LocalStackSettings
+from local.stack import LocalStack
+from tools.bench import baseline, report
+from tools.bench.config import DECISIONS, BenchConfig
+from tools.bench.evidence import busy_messages, gather, is_terminal, running_executions
+from tools.bench.faults import EventDuplicator, FaultInjector
+from tools.bench.invariants import (
     Evidence,
     InvariantResult,
     OrderEvidence,
     check_all,
     late_for_the_workflow,
 )
-from local.bench.load import Answer, journeys_for, resume, run_journey
-from local.bench.observe import POLL_SECONDS, MailWatch
-from local.bench.stats import counts, seconds_between, summarize, throughput
-from local.logs import configure
-from local.server import LocalServer
-from local.settings import LocalStackSettings
-from local.stack import LocalStack
+from tools.bench.load import Answer, journeys_for, resume, run_journey
+from tools.bench.observe import POLL_SECONDS, MailWatch
+from tools.bench.stats import counts, seconds_between, summarize, throughput
 
 log = logging.getLogger("shop.bench")
 TICK_SECONDS = 0.5

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from local.bench.invariants import InvariantResult
+from tools.bench.invariants import InvariantResult
 
 
 def invariants_table(results: Sequence[InvariantResult], out: TextIO) -> None:

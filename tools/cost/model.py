@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from local.cost.asl_paths import OUTCOMES, Outcome
-from local.cost.durations import Durations
-from local.cost.prices import PriceList
-from local.cost.usage import Assumptions, Design, Usage, derive_usage, memory_mb
 from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
 from services.common.wiring import ServiceWiring, SqsTrigger
+from tools.cost.asl_paths import OUTCOMES, Outcome
+from tools.cost.durations import Durations
+from tools.cost.prices import PriceList
+from tools.cost.usage import Assumptions, Design, Usage, derive_usage, memory_mb
 
 SECONDS_PER_MONTH = 30 * 24 * 3600
 GB = 1024**3

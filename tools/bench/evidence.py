@@ -13,16 +13,16 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from local import dlq
-from local.bench.invariants import (
+from local.stack import LocalStack
+from services.workflow.wiring import TOKENS_TABLE
+from tools.bench.invariants import (
     Evidence,
     OrderEvidence,
     TokenEvidence,
     effective_decision,
 )
-from local.bench.load import Journey, final_state
-from local.bench.observe import MailWatch
-from local.stack import LocalStack
-from services.workflow.wiring import TOKENS_TABLE
+from tools.bench.load import Journey, final_state
+from tools.bench.observe import MailWatch
 
 TERMINAL_KINDS = ("feedback_request", "order_cancelled")
 

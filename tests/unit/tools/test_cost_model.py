@@ -7,19 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from local.cost.asl_paths import OUTCOMES
-from local.cost.durations import ASSUMED_MS, Durations, load_durations, parse_bench
-from local.cost.model import (
+from local.services import ALL_SERVICES
+from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
+from tools.cost.asl_paths import OUTCOMES
+from tools.cost.durations import ASSUMED_MS, Durations, load_durations, parse_bench
+from tools.cost.model import (
     SECONDS_PER_MONTH,
     Estimate,
     Mix,
     deployed_architecture,
     estimate,
 )
-from local.cost.prices import DEFAULT_PRICE_FILE, PriceList, load_prices
-from local.cost.usage import DEFAULT_MEMORY_MB, STEP_FUNCTION_PREFIX, Design
-from local.services import ALL_SERVICES
-from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
+from tools.cost.prices import DEFAULT_PRICE_FILE, PriceList, load_prices
+from tools.cost.usage import DEFAULT_MEMORY_MB, STEP_FUNCTION_PREFIX, Design
 
 MIX = Mix.parse("8:1:1")
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from local.bench.faults import EventDuplicator, FaultInjector, InjectedFailureError
 from local.bus_tap import TappedEvent
+from tools.bench.faults import EventDuplicator, FaultInjector, InjectedFailureError
 
 
 @dataclass

@@ -8,7 +8,7 @@ SendTaskSuccess / SendTaskFailure as the mix says (or lets it time out).
 
 ``shop bench`` runs it in its own process once the shop's stack has stopped (moto is already
 imported; its backends are process-wide, so the baseline uses names of its own and leaves the
-finished stack's resources alone). ``python -m local.bench.baseline`` runs it alone and
+finished stack's resources alone). ``python -m tools.bench.baseline`` runs it alone and
 prints the figures as JSON.
 """
 
@@ -31,12 +31,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from local.bench.config import Decision, Mix
-from local.bench.stats import throughput
 from local.moto_server import MotoServer
 from local.provision import LocalNames, Provisioner
 from services.workflow.domain.relay import REJECTED_ERROR
 from services.workflow.wiring import STATE_MACHINE, TOKENS_QUEUE, WIRING
+from tools.bench.config import Decision, Mix
+from tools.bench.stats import throughput
 
 REGION = "us-east-1"
 ORDER = {
@@ -207,7 +207,7 @@ def _measure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m local.bench.baseline", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m tools.bench.baseline", description=__doc__)
     parser.add_argument("--executions", type=int, required=True)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--mix", type=Mix.parse, default=Mix())

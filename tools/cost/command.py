@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--prices",
         type=Path,
         default=DEFAULT_PRICE_FILE,
-        help="price list (JSON) to use (default: local/cost/prices.json)",
+        help="price list (JSON) to use (default: tools/cost/prices.json)",
     )
     parser.add_argument(
         "--bench",
@@ -38,6 +38,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from local.cost.report import run_report  # noqa: PLC0415 - the model is heavier to load
+    from tools.cost.report import run_report  # noqa: PLC0415 - the model is heavier to load
 
     return run_report(args, out)

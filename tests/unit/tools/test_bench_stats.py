@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from local.bench.stats import counts, percentile, seconds_between, summarize, throughput
+from tools.bench.stats import counts, percentile, seconds_between, summarize, throughput
 
 
 def test_percentile_is_a_measured_value_by_nearest_rank() -> None:

@@ -18,10 +18,10 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from local import http_client
-from local.bench.config import Decision
-from local.bench.observe import OWNER, MailWatch, kind_of
 from local.http_events import HttpResponse
 from local.links import decision_link, follow
+from tools.bench.config import Decision
+from tools.bench.observe import OWNER, MailWatch, kind_of
 
 MAX_ATTEMPTS = 30
 CANCELLED = "order_cancelled"

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from local.bench.config import Decision
-from local.bench.observe import OWNER
+from tools.bench.config import Decision
+from tools.bench.observe import OWNER
 
 EXPECTED_STATE: dict[Decision, str] = {
     "approve": "feedback_requested",

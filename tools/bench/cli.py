@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from local.bench.config import BenchConfig, Mix
+from tools.bench.config import BenchConfig, Mix
 
 
 def _mix(text: str) -> Mix:
@@ -119,7 +119,7 @@ def command(args: argparse.Namespace, argv: list[str]) -> int:
     except ValueError as error:
         print(f"shop bench: {error}", file=sys.stderr)
         return 2
-    from local.bench import runner  # noqa: PLC0415 - loads the stack and moto
+    from tools.bench import runner  # noqa: PLC0415 - loads the stack and moto
 
     return runner.main(
         config,

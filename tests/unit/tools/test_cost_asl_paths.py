@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from local.cost.asl_paths import OUTCOMES, Outcome, load_asl, transitions, walk
 from services.workflow.definition import DEFINITION_FILE
 from services.workflow.domain.relay import REJECTED_ERROR
+from tools.cost.asl_paths import OUTCOMES, Outcome, load_asl, transitions, walk
 
 # Read off services/workflow/statemachine.asl.json by hand: Next for an approval, the Catch
 # for the relay's OrderRejected failure, the Catch for States.Timeout.
