@@ -43,8 +43,8 @@ typecheck: $(DEV_STAMP)
 	$(BIN)/mypy events services local tools infra tests
 
 schemas: $(DEV_STAMP)
-	$(BIN)/python -m events.schema_gen
-	$(BIN)/python -m events.catalogue
+	$(BIN)/python -m tools.contract.schema_gen
+	$(BIN)/python -m tools.contract.catalogue
 
 openapi: $(DEV_STAMP)
 	$(BIN)/python -m services.orders.openapi

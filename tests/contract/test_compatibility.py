@@ -19,7 +19,6 @@ from typing import Any, Literal
 import pytest
 from pydantic import AwareDatetime
 
-from events.compat import Breaking, breaking_changes
 from events.models import (
     ALL_EVENTS,
     Comment,
@@ -30,9 +29,10 @@ from events.models import (
     OrderId,
     OrderSummary,
 )
-from events.schema_gen import BreakingChangeError, generate_schema, render, write_schemas
-from events.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 from tests.contract.files import read_json
+from tools.contract.compat import Breaking, breaking_changes
+from tools.contract.schema_gen import BreakingChangeError, generate_schema, render, write_schemas
+from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -19,10 +19,10 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from events.catalogue import EXAMPLES_DIR
 from events.models import ALL_EVENTS, Event
 from events.publisher import EventBridgePublisher, PublishError
-from events.schemas import validate_detail
+from tools.contract.catalogue import EXAMPLES_DIR
+from tools.contract.schemas import validate_detail
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient

@@ -9,7 +9,6 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderPlaced
-from events.schemas import validate_detail
 from local.bus_tap import BusTap, TappedEvent
 from local.provision import ProvisionedService
 from services.orders.handlers import outbox, status
@@ -18,6 +17,7 @@ from tests.integration.orders.polling import wait_for
 from tests.integration.orders.samples import order_body, order_cancelled
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
+from tools.contract.schemas import validate_detail
 
 CONTEXT = cast(LambdaContext, FakeLambdaContext(function_name="orders-outbox"))
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from events.compat import Breaking, breaking_changes
 from events.models import ALL_EVENTS, Event, OrderCancelled
+from tools.contract.compat import Breaking, breaking_changes
 
 
 def order_schema() -> dict[str, Any]:

@@ -1,6 +1,6 @@
 """Generates ``events/schemas/<DetailType>.v<N>.json`` from the event models.
 
-``python -m events.schema_gen`` (or ``make schemas``) writes the schema of every event in
+``python -m tools.contract.schema_gen`` (or ``make schemas``) writes the schema of every event in
 ``events.models.ALL_EVENTS``, at the version its model declares. Older versions stay
 committed beside it, untouched: they are what older consumers were built on.
 
@@ -17,7 +17,7 @@ test checks the serialization side anyway: every example, re-serialised by its m
 validates.
 
 A committed version is a published contract: regenerating it with a breaking change (see
-``events.compat``) is refused, and the message says to raise the model's ``version``.
+``tools.contract.compat``) is refused, and the message says to raise the model's ``version``.
 ``--allow-breaking`` overrides that for a draft that has never been committed.
 
 Output is deterministic (sorted keys, two-space indent, trailing newline) so that the
@@ -33,9 +33,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from events.compat import Breaking, breaking_changes
 from events.models import ALL_EVENTS, SCHEMA_DIALECT, Event
-from events.schemas import SCHEMAS_DIR, schema_file_name
+from tools.contract.compat import Breaking, breaking_changes
+from tools.contract.schemas import SCHEMAS_DIR, schema_file_name
 
 SCHEMA_BASE_URL = "https://schemas.shop.example/events/"
 
@@ -124,7 +124,8 @@ def write_schemas(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m events.schema_gen", description="Write events/schemas/ from the models."
+        prog="python -m tools.contract.schema_gen",
+        description="Write events/schemas/ from the models.",
     )
     parser.add_argument("--directory", type=Path, default=SCHEMAS_DIR)
     parser.add_argument(
