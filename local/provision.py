@@ -12,11 +12,11 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import boto3
 
+from local.paths import REPO_ROOT
 from services.common.asl import render_asl
 from services.common.wiring import (
     BUS_ENV_VAR,
@@ -27,7 +27,6 @@ from services.common.wiring import (
     Table,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ClientFactory = Callable[[str], Any]
 
 

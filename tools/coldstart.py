@@ -25,12 +25,11 @@ import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TextIO
 
+from local.paths import REPO_ROOT
 from services.common.wiring import BUS_ENV_VAR, FunctionUrlTrigger, ServiceWiring
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 BASELINES = ("boto3", "aws_lambda_powertools")
 CLOSED_ENDPOINT = "http://127.0.0.1:9"  # the discard port: nothing listens, nothing leaves
 CHILD_TIMEOUT_SECONDS = 120

@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, sync_playw
 from local import http_client
 from local.server import LocalServer
 from local.settings import LocalStackSettings
+from tests.support.paths import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts.
@@ -36,7 +37,7 @@ VIEWPORT: ViewportSize = {"width": 1100, "height": 800}
 # The README's screenshots are refreshed on request (SHOP_SCREENSHOTS=1 make test); otherwise
 # they are still taken, so the capture is exercised, but kept out of the work tree.
 SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "docs" / "img"
+    REPO_ROOT / "docs" / "img"
     if os.environ.get("SHOP_SCREENSHOTS")
     else Path(tempfile.gettempdir()) / "shop-screenshots"
 )

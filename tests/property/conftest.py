@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, cast
 
 import boto3
@@ -38,9 +37,9 @@ from services.orders.handlers import api
 from services.orders.wiring import WIRING as ORDERS
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
+from tests.support.paths import REPO_ROOT
 
 DECISION_URL = "https://hostile.lambda-url.us-east-1.on.aws"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def hostile_settings(max_examples: int) -> settings:

@@ -6,9 +6,10 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
+from tools.cost.durations import DEFAULT_BENCH_FILE
+
 DEFAULT_MIX = "8:1:1"
 DEFAULT_PRICE_FILE = Path(__file__).with_name("prices.json")
-DEFAULT_BENCH_FILE = Path(__file__).resolve().parents[2] / "docs" / "bench" / "latest.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

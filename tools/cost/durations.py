@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from local.paths import REPO_ROOT
+
 DEFAULT_BENCH_FILE = REPO_ROOT / "docs" / "bench" / "latest.json"
 ASSUMED_MS = 50.0
 _SECTIONS = ("handler_durations_ms", "handler_durations", "handlers", "durations_ms")

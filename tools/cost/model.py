@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from local.paths import REPO_ROOT
 from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
 from services.common.wiring import ServiceWiring, SqsTrigger
 from tools.cost.asl_paths import OUTCOMES, Outcome
@@ -22,7 +23,7 @@ from tools.cost.usage import Assumptions, Design, Usage, derive_usage, memory_mb
 
 SECONDS_PER_MONTH = 30 * 24 * 3600
 GB = 1024**3
-INFRA_LAMBDA_CODE = Path(__file__).resolve().parents[2] / "infra" / "lambda_code.py"
+INFRA_LAMBDA_CODE = REPO_ROOT / "infra" / "lambda_code.py"
 _ARCHITECTURE = re.compile(r"^ARCHITECTURE\s*=\s*lambda_\.Architecture\.(\w+)", re.MULTILINE)
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "events" / "examples"
+from local.paths import EVENT_EXAMPLES_DIR
+
 TYPICAL_ORDER_EXAMPLE = "OrderPlaced.v1.full.json"
 
 # Bytes an item adds around the order (attribute names + values), read off the adapters.
@@ -37,16 +37,16 @@ def event_bytes(detail_type: str) -> int:
     """The largest example of ``detail_type``, as the EventBridge envelope SQS delivers."""
     sizes = [
         _compact(json.loads(path.read_text(encoding="utf-8")))
-        for path in EXAMPLES_DIR.glob(f"{detail_type}.v*.json")
+        for path in EVENT_EXAMPLES_DIR.glob(f"{detail_type}.v*.json")
     ]
     if not sizes:
-        raise LookupError(f"no example of {detail_type} in {EXAMPLES_DIR}")
+        raise LookupError(f"no example of {detail_type} in {EVENT_EXAMPLES_DIR}")
     return max(sizes)
 
 
 @cache
 def typical_order_bytes() -> int:
-    example = json.loads((EXAMPLES_DIR / TYPICAL_ORDER_EXAMPLE).read_text(encoding="utf-8"))
+    example = json.loads((EVENT_EXAMPLES_DIR / TYPICAL_ORDER_EXAMPLE).read_text(encoding="utf-8"))
     return _compact(example["detail"]["data"])
 
 

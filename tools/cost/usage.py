@@ -17,10 +17,10 @@ an EventBridge Scheduler invocation and a Lambda invocation per order).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from pathlib import Path
 from typing import Any, Literal, cast
 
 from events.models import EVENTS_BY_DETAIL_TYPE
+from local.paths import REPO_ROOT
 from services.common.wiring import Function, ServiceWiring, SqsTrigger, StreamTrigger
 from services.workflow.domain.relay import REJECTED_ERROR
 from tools.cost.asl_paths import Outcome, Step, load_asl, walk
@@ -40,7 +40,6 @@ from tools.cost.sizes import ItemSizes, event_bytes, read_units, write_units
 Design = Literal["ours", "all-lambda"]
 DESIGNS: tuple[Design, ...] = ("ours", "all-lambda")
 STEP_FUNCTION_PREFIX = "workflow/step:"  # the all-Lambda design's extra functions
-REPO_ROOT = Path(__file__).resolve().parents[2]
 # What a function gets when its declaration names no memory size.
 DEFAULT_MEMORY_MB = cast(int, next(f.default for f in fields(Function) if f.name == "memory_mb"))
 

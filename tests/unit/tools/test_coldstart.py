@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from local.services import ALL_SERVICES
+from tests.support.paths import REPO_ROOT
 from tools.coldstart import (
     BASELINES,
     CLOSED_ENDPOINT,
-    REPO_ROOT,
     ImportFailedError,
     child_environment,
     targets,
