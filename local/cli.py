@@ -12,12 +12,15 @@ from typing import Any
 
 from local import dlq, http_client
 from local.logs import configure
-from local.settings import LocalStackSettings
+from local.settings import (
+    DEFAULT_GATEWAY_URL,
+    DEFAULT_MOTO_PORT,
+    DEFAULT_PORT,
+    LocalStackSettings,
+)
 from tools import coldstart
 from tools.bench import cli as bench_cli
 from tools.cost import command as cost
-
-DEFAULT_URL = "http://127.0.0.1:8080"
 
 
 def _item(text: str) -> dict[str, Any]:
@@ -32,13 +35,18 @@ def _item(text: str) -> dict[str, Any]:
         ) from None
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     local = commands.add_parser("local", help="run the whole shop on this machine until Ctrl-C")
-    local.add_argument("--port", type=int, default=8080, help="HTTP gateway port (0: any free)")
-    local.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free)")
+    # Unset options leave the settings to SHOP_LOCAL_PORT / SHOP_LOCAL_MOTO_PORT, then defaults.
+    local.add_argument(
+        "--port", type=int, help=f"HTTP gateway port (0: any free; default {DEFAULT_PORT})"
+    )
+    local.add_argument(
+        "--moto-port", type=int, help=f"moto port (0: any free; default {DEFAULT_MOTO_PORT})"
+    )
     demo = commands.add_parser("demo", help="three orders, three endings, then exit")
     for sub in (local, demo):
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
@@ -60,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--limit", type=int, default=10)
     for sub in (place, get, outbox):
         sub.add_argument(
-            "--url", default=DEFAULT_URL, help=f"the local stack (default {DEFAULT_URL})"
+            "--url",
+            default=DEFAULT_GATEWAY_URL,
+            help=f"the local stack (default {DEFAULT_GATEWAY_URL})",
         )
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)
@@ -73,11 +83,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def local_settings(args: argparse.Namespace) -> LocalStackSettings:
+    """``shop local``'s settings: an option given wins, else SHOP_LOCAL_*, else the default."""
+    given = {"port": args.port, "moto_port": args.moto_port}
+    return LocalStackSettings(**{name: value for name, value in given.items() if value is not None})
+
+
 def _run_local(args: argparse.Namespace) -> int:
     from local.server import LocalServer  # noqa: PLC0415 - moto loads only for commands that need it
 
     configure(json_logs=args.json_logs, verbose=args.verbose)
-    settings = LocalStackSettings(port=args.port, moto_port=args.moto_port)
+    settings = local_settings(args)
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -86,8 +102,8 @@ def _run_local(args: argparse.Namespace) -> int:
         for name, url in server.urls().items():
             print(f"  {name:<36} {url}")
         print(
-            f"  approval window {settings.approval_window_seconds} s, "
-            f"feedback delay {settings.feedback_delay_seconds} s. Ctrl-C stops."
+            f"  approval window {server.setting('approval_window_seconds')} s, "
+            f"feedback delay {server.setting('feedback_delay_seconds')} s. Ctrl-C stops."
         )
         sys.stdout.flush()
         stopped.wait()
@@ -143,7 +159,7 @@ def _outbox(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     argv = sys.argv[1:] if argv is None else argv
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "bench":
             return bench_cli.command(args, argv)

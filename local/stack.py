@@ -79,6 +79,22 @@ class LocalStack:
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=self.settings.region)  # type: ignore[call-overload]
 
+    def setting(self, name: str) -> str:
+        """A service setting's value on this stack: the override given, else its local default."""
+        wiring = next((w for w in self.services if any(s.name == name for s in w.settings)), None)
+        if wiring is None:
+            raise KeyError(f"no service declares the setting {name!r}")
+        return self._provisioner({}).setting(wiring, name)
+
+    def _provisioner(self, function_urls: dict[str, str]) -> Provisioner:
+        return Provisioner(
+            self.names,
+            self.settings.wiring_settings(),
+            self.client,
+            visibility_timeout_seconds=self.settings.visibility_timeout_seconds,
+            function_urls=function_urls,
+        )
+
     def provision(self) -> None:
         function_urls = {
             f"{w.name}/{f.name}": self.base_url + function_url_prefix(w.name, f.name)
@@ -86,13 +102,7 @@ class LocalStack:
             for f in w.functions
             if isinstance(f.trigger, FunctionUrlTrigger)
         }
-        provisioner = Provisioner(
-            self.names,
-            self.settings.wiring_settings(),
-            self.client,
-            visibility_timeout_seconds=self.settings.visibility_timeout_seconds,
-            function_urls=function_urls,
-        )
+        provisioner = self._provisioner(function_urls)
         for wiring in self.services:
             self.provisioned[wiring.name] = provisioner.provision(wiring)
         self._export(self._merged_environment())
