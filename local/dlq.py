@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from local.queues import queue_depth
 from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
 
 DLQ_SUFFIX = "-dlq"
@@ -105,11 +106,7 @@ def find(sqs: Any, prefix: str) -> list[DeadLetterQueue]:
 
 
 def count(sqs: Any, queue: DeadLetterQueue) -> int:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=queue.url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(value) for value in attributes.values())
+    return queue_depth(sqs, queue.url)
 
 
 def counts(sqs: Any, prefix: str) -> dict[str, int]:

@@ -60,22 +60,6 @@ def cancel_reasons(stack: LocalStack) -> dict[str, set[str]]:
     return reasons
 
 
-def busy_messages(stack: LocalStack) -> int:
-    """Messages in the services' queues, visible or being handled."""
-    sqs = stack.client("sqs")
-    total = 0
-    for url in stack.queue_urls():
-        attributes = sqs.get_queue_attributes(
-            QueueUrl=url,
-            AttributeNames=[
-                "ApproximateNumberOfMessages",
-                "ApproximateNumberOfMessagesNotVisible",
-            ],
-        )["Attributes"]
-        total += sum(int(v) for v in attributes.values())
-    return total
-
-
 def running_executions(stack: LocalStack) -> int:
     sfn = stack.client("stepfunctions")
     return sum(

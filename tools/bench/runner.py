@@ -36,7 +36,7 @@ from local.settings import LocalStackSettings
 from local.stack import LocalStack
 from tools.bench import baseline, report
 from tools.bench.config import DECISIONS, BenchConfig
-from tools.bench.evidence import busy_messages, gather, is_terminal, running_executions
+from tools.bench.evidence import gather, is_terminal, running_executions
 from tools.bench.faults import EventDuplicator, FaultInjector
 from tools.bench.invariants import (
     Evidence,
@@ -218,7 +218,7 @@ class BenchRun:
                 log.error("bench: gave up waiting after %.0f s", self.config.max_seconds)
                 return
             if clients_done:
-                idle = busy_messages(stack) == 0 and running_executions(stack) == 0
+                idle = stack.busy_messages() == 0 and running_executions(stack) == 0
                 quiet = quiet + 1 if idle else 0
                 if quiet >= QUIET_TICKS:
                     return

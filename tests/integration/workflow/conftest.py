@@ -24,6 +24,7 @@ from local.bus_tap import BusTap, TappedEvent
 from local.event_sources import SqsEventSource
 from local.lambda_runtime import LocalFunction, load_function
 from local.provision import LocalNames, ProvisionedService, provision
+from local.queues import queue_depth
 from services.workflow.wiring import WIRING
 from tests.support.polling import wait_until as shared_wait_until
 from tests.support.schemas import assert_matches_schema
@@ -106,11 +107,7 @@ class WorkflowStack:
         return delivered
 
     def queue_depth(self, queue: str) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.provisioned.queue_urls[queue],
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(v) for v in attributes.values())
+        return queue_depth(self.sqs, self.provisioned.queue_urls[queue])
 
     def emitted(self, order_id: str, detail_type: str | None = None) -> list[TappedEvent]:
         found = self.tap.for_order(order_id, detail_type)
