@@ -8,7 +8,6 @@ bus, and the metrics the handlers emitted.
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -100,10 +99,13 @@ class WorkflowStack:
         """Let the function's event source mapping deliver at least ``count`` messages."""
         source = self.sources[function]
         delivered = 0
-        deadline = time.monotonic() + timeout
-        while delivered < count:
+
+        def enough() -> bool:
+            nonlocal delivered
             delivered += source.poll_once()
-            assert time.monotonic() < deadline, f"{function}: {delivered} of {count} delivered"
+            return delivered >= count
+
+        shared_wait_until(enough, timeout=timeout, what=f"{count} deliveries to {function}")
         return delivered
 
     def queue_depth(self, queue: str) -> int:
