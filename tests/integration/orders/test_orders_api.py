@@ -12,7 +12,7 @@ from services.orders.domain.placing import place_order
 from services.orders.handlers import api
 from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
 from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
-from tests.integration.orders.samples import order_body
+from tests.support.orders import order_body
 
 
 def test_a_placed_order_can_be_read_back(http: Http, orders_table: OrdersTable) -> None:

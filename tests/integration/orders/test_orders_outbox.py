@@ -13,9 +13,9 @@ from local.bus_tap import BusTap, TappedEvent
 from local.provision import ProvisionedService
 from services.orders.handlers import outbox, status
 from tests.integration.orders.conftest import Http, OrdersTable, Triggers, stream_records
-from tests.integration.orders.samples import order_body, order_cancelled
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
+from tests.support.orders import order_body, order_cancelled
 from tests.support.polling import wait_until
 from tools.contract.schemas import validate_detail
 
