@@ -6,7 +6,7 @@ PIP := $(BIN)/pip --quiet --disable-pip-version-check
 LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: help demo local test lint format typecheck schemas openapi clean
+.PHONY: help demo local test lint format typecheck schemas openapi chromium clean
 
 help:
 	@echo "make demo   - set everything up and run the demo on the local stack"
@@ -40,16 +40,31 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy events services local infra tests
+	$(BIN)/mypy events services local tools infra tests
 
 schemas: $(DEV_STAMP)
-	$(BIN)/python -m events.schema_gen
-	$(BIN)/python -m events.catalogue
+	$(BIN)/python -m tools.contract.schema_gen
+	$(BIN)/python -m tools.contract.catalogue
 
 openapi: $(DEV_STAMP)
 	$(BIN)/python -m services.orders.openapi
 
-test: lint typecheck
+# The browser tests drive Debian's Chromium (a test tool's own browser download cannot work here).
+CHROMIUM := /usr/bin/chromium
+CHROMIUM_INSTALL := apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+chromium:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing Debian's chromium for the browser tests"; \
+			$(CHROMIUM_INSTALL) >/dev/null; \
+		else \
+			echo "make test needs $(CHROMIUM); as root run: $(CHROMIUM_INSTALL)" >&2; \
+			exit 1; \
+		fi; \
+	fi
+
+test: chromium lint typecheck
 	$(BIN)/python -m pytest
 
 clean:

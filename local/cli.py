@@ -11,11 +11,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from local import dlq, http_client
-from local.bench import cli as bench_cli
 from local.logs import configure
-from local.settings import LocalStackSettings
-
-DEFAULT_URL = "http://127.0.0.1:8080"
+from local.settings import (
+    DEFAULT_GATEWAY_URL,
+    DEFAULT_MOTO_PORT,
+    DEFAULT_PORT,
+    LocalStackSettings,
+)
+from tools import coldstart
+from tools.bench import cli as bench_cli
+from tools.cost import command as cost
 
 
 def _item(text: str) -> dict[str, Any]:
@@ -30,13 +35,18 @@ def _item(text: str) -> dict[str, Any]:
         ) from None
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="shop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     local = commands.add_parser("local", help="run the whole shop on this machine until Ctrl-C")
-    local.add_argument("--port", type=int, default=8080, help="HTTP gateway port (0: any free)")
-    local.add_argument("--moto-port", type=int, default=5000, help="moto port (0: any free)")
+    # Unset options leave the settings to SHOP_LOCAL_PORT / SHOP_LOCAL_MOTO_PORT, then defaults.
+    local.add_argument(
+        "--port", type=int, help=f"HTTP gateway port (0: any free; default {DEFAULT_PORT})"
+    )
+    local.add_argument(
+        "--moto-port", type=int, help=f"moto port (0: any free; default {DEFAULT_MOTO_PORT})"
+    )
     demo = commands.add_parser("demo", help="three orders, three endings, then exit")
     for sub in (local, demo):
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
@@ -58,19 +68,32 @@ def _parser() -> argparse.ArgumentParser:
     outbox.add_argument("--limit", type=int, default=10)
     for sub in (place, get, outbox):
         sub.add_argument(
-            "--url", default=DEFAULT_URL, help=f"the local stack (default {DEFAULT_URL})"
+            "--url",
+            default=DEFAULT_GATEWAY_URL,
+            help=f"the local stack (default {DEFAULT_GATEWAY_URL})",
         )
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)
-    _add_cost_and_coldstart(commands)  # issue 6: see the block above main()
+    cost.add_arguments(
+        commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
+    )
+    coldstart.add_arguments(
+        commands.add_parser("coldstart", help="import time of each handler in fresh processes")
+    )
     return parser
+
+
+def local_settings(args: argparse.Namespace) -> LocalStackSettings:
+    """``shop local``'s settings: an option given wins, else SHOP_LOCAL_*, else the default."""
+    given = {"port": args.port, "moto_port": args.moto_port}
+    return LocalStackSettings(**{name: value for name, value in given.items() if value is not None})
 
 
 def _run_local(args: argparse.Namespace) -> int:
     from local.server import LocalServer  # noqa: PLC0415 - moto loads only for commands that need it
 
     configure(json_logs=args.json_logs, verbose=args.verbose)
-    settings = LocalStackSettings(port=args.port, moto_port=args.moto_port)
+    settings = local_settings(args)
     stopped = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -79,8 +102,8 @@ def _run_local(args: argparse.Namespace) -> int:
         for name, url in server.urls().items():
             print(f"  {name:<36} {url}")
         print(
-            f"  approval window {settings.approval_window_seconds} s, "
-            f"feedback delay {settings.feedback_delay_seconds} s. Ctrl-C stops."
+            f"  approval window {server.setting('approval_window_seconds')} s, "
+            f"feedback delay {server.setting('feedback_delay_seconds')} s. Ctrl-C stops."
         )
         sys.stdout.flush()
         stopped.wait()
@@ -134,40 +157,18 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- issue 6, cost and cold start: `shop cost` (local/cost/), `shop coldstart` (local/coldstart.py)
-COST_AND_COLDSTART = ("cost", "coldstart")
-
-
-def _add_cost_and_coldstart(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from local import coldstart  # noqa: PLC0415 - each command loads what it needs when it runs
-    from local.cost import command as cost  # noqa: PLC0415
-
-    cost.add_arguments(
-        commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
-    )
-    coldstart.add_arguments(
-        commands.add_parser("coldstart", help="import time of each handler in fresh processes")
-    )
-
-
-def _cost_or_coldstart(args: argparse.Namespace) -> int:
-    from local import coldstart  # noqa: PLC0415
-    from local.cost import command as cost  # noqa: PLC0415
-
-    return (cost.run if args.command == "cost" else coldstart.run)(args, sys.stdout)
-
-
-# --- end of the cost and cold start block ----------------------------------------------------
-
-
 def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
     argv = sys.argv[1:] if argv is None else argv
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
-        if args.command in ("bench", "dlq"):
-            return bench_cli.command(args, argv) if args.command == "bench" else dlq.command(args)
-        if args.command in COST_AND_COLDSTART:
-            return _cost_or_coldstart(args)
+        if args.command == "bench":
+            return bench_cli.command(args, argv)
+        if args.command == "dlq":
+            return dlq.command(args)
+        if args.command == "cost":
+            return cost.run(args, sys.stdout)
+        if args.command == "coldstart":
+            return coldstart.run(args, sys.stdout)
         if args.command == "local":
             return _run_local(args)
         if args.command == "demo":

@@ -90,7 +90,9 @@ def run(server: LocalServer, out: TextIO) -> bool:
             file=out,
         )
 
-    window = stack.settings.approval_window_seconds + stack.settings.feedback_delay_seconds
+    window = int(stack.setting("approval_window_seconds")) + int(
+        stack.setting("feedback_delay_seconds")
+    )
     _wait(
         lambda: all(stack.execution_status(o.order_id) != "RUNNING" for o in orders),
         window + 60,

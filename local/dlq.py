@@ -22,9 +22,10 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from local.queues import queue_depth
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
+
 DLQ_SUFFIX = "-dlq"
-DEFAULT_ENDPOINT = "http://127.0.0.1:5000"
-DEFAULT_PREFIX = "shop-local"
 # While we look, messages stay hidden from other readers; they are released right after.
 PEEK_VISIBILITY_SECONDS = 30
 # Only values of this shape are shown: an order id, never an address or free text.
@@ -67,7 +68,7 @@ class RedriveResult:
     moved: int
 
 
-def client(endpoint_url: str = DEFAULT_ENDPOINT, region: str = "us-east-1") -> Any:
+def client(endpoint_url: str = DEFAULT_MOTO_URL, region: str = DEFAULT_REGION) -> Any:
     """An SQS client for the local stack's moto endpoint (loopback only: never a real account,
     whatever credentials the environment holds)."""
     host = urlsplit(endpoint_url).hostname or ""
@@ -105,11 +106,7 @@ def find(sqs: Any, prefix: str) -> list[DeadLetterQueue]:
 
 
 def count(sqs: Any, queue: DeadLetterQueue) -> int:
-    attributes = sqs.get_queue_attributes(
-        QueueUrl=queue.url,
-        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    )["Attributes"]
-    return sum(int(value) for value in attributes.values())
+    return queue_depth(sqs, queue.url)
 
 
 def counts(sqs: Any, prefix: str) -> dict[str, int]:
@@ -282,8 +279,8 @@ def add_parser(commands: Any) -> None:
             "--url",
             "--endpoint-url",
             dest="url",
-            default=DEFAULT_ENDPOINT,
-            help=f"the stack's moto endpoint (default {DEFAULT_ENDPOINT})",
+            default=DEFAULT_MOTO_URL,
+            help=f"the stack's moto endpoint (default {DEFAULT_MOTO_URL})",
         )
         sub.add_argument(
             "--prefix",

@@ -12,11 +12,12 @@ import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import boto3
 
+from local.paths import REPO_ROOT
+from local.settings import DEFAULT_PREFIX
 from services.common.asl import render_asl
 from services.common.wiring import (
     BUS_ENV_VAR,
@@ -27,7 +28,6 @@ from services.common.wiring import (
     Table,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 ClientFactory = Callable[[str], Any]
 
 
@@ -35,7 +35,7 @@ ClientFactory = Callable[[str], Any]
 class LocalNames:
     """Physical names: ``<prefix>-<service>-<logical>``, unique per stack so runs never mix."""
 
-    prefix: str = "shop-local"
+    prefix: str = DEFAULT_PREFIX
     bus: str = "shop"
 
     def physical(self, service: str, logical: str) -> str:

@@ -63,6 +63,10 @@ class LocalServer:
         assert self.gateway is not None, "not started"
         return self.gateway.url
 
+    def setting(self, name: str) -> str:
+        assert self.stack is not None, "not started"
+        return self.stack.setting(name)
+
     def urls(self) -> dict[str, str]:
         assert self.moto is not None, "not started"
         return {

@@ -1,34 +1,46 @@
-"""Settings of the local stack: read once from ``SHOP_LOCAL_*`` variables or given in code."""
+"""Settings of the local stack: read once from ``SHOP_LOCAL_*`` variables or given in code.
+
+The services' own settings (approval window, feedback delay, link grace, sender address) have
+their local values in each service's wiring (``Setting.local_default``); here they are only
+overrides, and ``None`` means "the wiring's local default".
+"""
 
 from __future__ import annotations
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_MOTO_PORT = 5000
+DEFAULT_PREFIX = "shop-local"
+DEFAULT_REGION = "us-east-1"
+DEFAULT_GATEWAY_URL = f"http://{DEFAULT_HOST}:{DEFAULT_PORT}"
+DEFAULT_MOTO_URL = f"http://{DEFAULT_HOST}:{DEFAULT_MOTO_PORT}"
+
 
 class LocalStackSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SHOP_LOCAL_", frozen=True)
 
-    prefix: str = Field("shop-local", pattern=r"^[a-z][a-z0-9-]{1,30}$")
+    prefix: str = Field(DEFAULT_PREFIX, pattern=r"^[a-z][a-z0-9-]{1,30}$")
     bus_name: str = "shop"
-    region: str = "us-east-1"
-    host: str = "127.0.0.1"
-    port: int = Field(8080, ge=0, le=65535, description="HTTP gateway; 0 picks a free port.")
-    moto_port: int = Field(5000, ge=0, le=65535, description="moto server; 0 picks a free port.")
-    # Durations are seconds here so a whole order's journey fits in a minute.
-    approval_window_seconds: int = Field(20, ge=1)
-    feedback_delay_seconds: int = Field(5, ge=0)
+    region: str = DEFAULT_REGION
+    host: str = DEFAULT_HOST
+    port: int = Field(DEFAULT_PORT, ge=0, le=65535, description="HTTP gateway; 0: a free port.")
+    moto_port: int = Field(DEFAULT_MOTO_PORT, ge=0, le=65535, description="moto; 0: a free port.")
     visibility_timeout_seconds: int = Field(2, ge=1)
-    link_grace_seconds: int = Field(3600, ge=0)
-    sender_email: str = "shop@example.com"
-    owner_email: str = "owner@example.com"
+    # Overrides of the services' settings (seconds here, so a journey fits in a minute).
+    approval_window_seconds: int | None = Field(None, ge=1)
+    feedback_delay_seconds: int | None = Field(None, ge=0)
+    link_grace_seconds: int | None = Field(None, ge=0)
+    sender_email: str | None = None
 
     def wiring_settings(self) -> dict[str, str]:
-        """Values for the settings services declare in their wiring, by setting name."""
-        return {
-            "approval_window_seconds": str(self.approval_window_seconds),
-            "feedback_delay_seconds": str(self.feedback_delay_seconds),
-            "link_grace_seconds": str(self.link_grace_seconds),
+        """The overrides given, by the name of the setting a service declares in its wiring."""
+        overrides = {
+            "approval_window_seconds": self.approval_window_seconds,
+            "feedback_delay_seconds": self.feedback_delay_seconds,
+            "link_grace_seconds": self.link_grace_seconds,
             "sender_email": self.sender_email,
-            "owner_email": self.owner_email,
         }
+        return {name: str(value) for name, value in overrides.items() if value is not None}

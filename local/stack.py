@@ -29,6 +29,7 @@ from local.gateway import Router, function_url_prefix
 from local.lambda_runtime import BeforeInvoke, LocalFunction, load_function
 from local.mailbox import Mailbox
 from local.provision import LocalNames, ProvisionedService, Provisioner
+from local.queues import queue_depth
 from local.services import ALL_SERVICES
 from local.settings import LocalStackSettings
 from services.common.wiring import (
@@ -79,6 +80,22 @@ class LocalStack:
     def client(self, service: str) -> Any:
         return boto3.client(service, region_name=self.settings.region)  # type: ignore[call-overload]
 
+    def setting(self, name: str) -> str:
+        """A service setting's value on this stack: the override given, else its local default."""
+        wiring = next((w for w in self.services if any(s.name == name for s in w.settings)), None)
+        if wiring is None:
+            raise KeyError(f"no service declares the setting {name!r}")
+        return self._provisioner({}).setting(wiring, name)
+
+    def _provisioner(self, function_urls: dict[str, str]) -> Provisioner:
+        return Provisioner(
+            self.names,
+            self.settings.wiring_settings(),
+            self.client,
+            visibility_timeout_seconds=self.settings.visibility_timeout_seconds,
+            function_urls=function_urls,
+        )
+
     def provision(self) -> None:
         function_urls = {
             f"{w.name}/{f.name}": self.base_url + function_url_prefix(w.name, f.name)
@@ -86,13 +103,7 @@ class LocalStack:
             for f in w.functions
             if isinstance(f.trigger, FunctionUrlTrigger)
         }
-        provisioner = Provisioner(
-            self.names,
-            self.settings.wiring_settings(),
-            self.client,
-            visibility_timeout_seconds=self.settings.visibility_timeout_seconds,
-            function_urls=function_urls,
-        )
+        provisioner = self._provisioner(function_urls)
         for wiring in self.services:
             self.provisioned[wiring.name] = provisioner.provision(wiring)
         self._export(self._merged_environment())
@@ -195,23 +206,18 @@ class LocalStack:
     def queue_urls(self) -> list[str]:
         return [url for s in self.provisioned.values() for url in s.queue_urls.values()]
 
+    def busy_messages(self) -> int:
+        """Messages in the services' queues, visible or being handled."""
+        sqs = self.client("sqs")
+        return sum(queue_depth(sqs, url) for url in self.queue_urls())
+
     def wait_until_idle(self, timeout: float = 30.0) -> None:
         """Wait until no service queue holds a message, visible or in flight (twice in a row,
         so a handler that is just publishing has time to land its events)."""
-        sqs = self.client("sqs")
         deadline = time.monotonic() + timeout
         quiet = 0
         while quiet < 2:
-            busy = 0
-            for url in self.queue_urls():
-                attributes = sqs.get_queue_attributes(
-                    QueueUrl=url,
-                    AttributeNames=[
-                        "ApproximateNumberOfMessages",
-                        "ApproximateNumberOfMessagesNotVisible",
-                    ],
-                )["Attributes"]
-                busy += sum(int(v) for v in attributes.values())
+            busy = self.busy_messages()
             quiet = quiet + 1 if busy == 0 else 0
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{busy} message(s) still queued after {timeout} s")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, sync_playw
 from local import http_client
 from local.server import LocalServer
 from local.settings import LocalStackSettings
+from tests.support.paths import REPO_ROOT
+from tests.support.polling import wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying to reach Google's hosts.
@@ -36,7 +37,7 @@ VIEWPORT: ViewportSize = {"width": 1100, "height": 800}
 # The README's screenshots are refreshed on request (SHOP_SCREENSHOTS=1 make test); otherwise
 # they are still taken, so the capture is exercised, but kept out of the work tree.
 SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "docs" / "img"
+    REPO_ROOT / "docs" / "img"
     if os.environ.get("SHOP_SCREENSHOTS")
     else Path(tempfile.gettempdir()) / "shop-screenshots"
 )
@@ -98,12 +99,14 @@ def place_order(server: LocalServer, name: str, email: str) -> str:
 
 def reload_until(page: Page, locator: Locator, *, what: str, timeout: float = 30.0) -> Locator:
     """Reload the (static) page until ``locator`` shows up, or fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while locator.count() == 0:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the page did not show {what} within {timeout} s")
-        page.wait_for_timeout(100)  # poll interval, bounded by the deadline above
+
+    def shown() -> bool:
+        if locator.count():
+            return True
         page.reload()
+        return False
+
+    wait_until(shown, timeout=timeout, what=f"the page to show {what}")
     return locator.first
 
 

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from events.catalogue import EXAMPLES_DIR
 from events.models import EVENTS_BY_DETAIL_TYPE, Event
-from events.schemas import SCHEMAS_DIR
+from tools.contract.catalogue import EXAMPLES_DIR
+from tools.contract.schemas import SCHEMAS_DIR
 
 
 def schema_files() -> list[Path]:

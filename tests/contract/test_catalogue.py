@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from events.catalogue import CATALOGUE_PATH, render_catalogue
 from events.models import ALL_EVENTS
+from tools.contract.catalogue import CATALOGUE_PATH, render_catalogue
 
 
 def test_catalogue_is_up_to_date() -> None:

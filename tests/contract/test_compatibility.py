@@ -19,7 +19,6 @@ from typing import Any, Literal
 import pytest
 from pydantic import AwareDatetime
 
-from events.compat import Breaking, breaking_changes
 from events.models import (
     ALL_EVENTS,
     Comment,
@@ -30,18 +29,17 @@ from events.models import (
     OrderId,
     OrderSummary,
 )
-from events.schema_gen import BreakingChangeError, generate_schema, render, write_schemas
-from events.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 from tests.contract.files import read_json
-
-ROOT = Path(__file__).resolve().parents[2]
-
+from tests.support.paths import REPO_ROOT
+from tools.contract.compat import Breaking, breaking_changes
+from tools.contract.schema_gen import BreakingChangeError, generate_schema, render, write_schemas
+from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 # --- the checks -------------------------------------------------------------------------
 
 
 def published_versions_of(
-    path: Path, *, history: bool = True, repository: Path = ROOT
+    path: Path, *, history: bool = True, repository: Path = REPO_ROOT
 ) -> list[tuple[str, dict[str, Any]]]:
     """(where, schema) for the committed file and, with git, each earlier commit of it."""
     published = [("work tree", read_json(path))] if path.exists() else []
@@ -50,7 +48,7 @@ def published_versions_of(
     return published
 
 
-def git_history(path: Path, repository: Path = ROOT) -> list[tuple[str, dict[str, Any]]]:
+def git_history(path: Path, repository: Path = REPO_ROOT) -> list[tuple[str, dict[str, Any]]]:
     """Each committed state of ``path``, newest first; none outside a repository."""
     if shutil.which("git") is None or not path.resolve().is_relative_to(repository):
         return []
@@ -83,7 +81,7 @@ def assert_no_unversioned_breaking_change(
     directory: Path = SCHEMAS_DIR,
     *,
     history: bool = True,
-    repository: Path = ROOT,
+    repository: Path = REPO_ROOT,
 ) -> None:
     """The model's schema must not break any published state of its version's schema."""
     name = schema_file_name(event.detail_type, event.version)

@@ -8,9 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from events.models import ALL_EVENTS, EVENTS_BY_DETAIL_TYPE, SCHEMA_DIALECT, Event
-from events.schema_gen import SCHEMA_BASE_URL, generate_schema, render
-from events.schemas import SCHEMA_FILE, SCHEMAS_DIR, committed_versions, schema_file_name
 from tests.contract.files import read_json, schema_files
+from tools.contract.schema_gen import SCHEMA_BASE_URL, generate_schema, render
+from tools.contract.schemas import SCHEMA_FILE, SCHEMAS_DIR, committed_versions, schema_file_name
 
 
 @pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda e: e.detail_type)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -98,12 +98,6 @@ def mailbox(server: LocalServer) -> list[dict[str, Any]]:
     return items
 
 
-def wait_for(
-    condition: Callable[[], Any], *, timeout: float = 30.0, what: str = "a condition"
-) -> Any:
-    return wait_until(condition, timeout=timeout, what=what)
-
-
 def emails_for(server: LocalServer, order_id: str, word: str = "") -> list[dict[str, Any]]:
     return [
         m
@@ -119,8 +113,7 @@ def owner_text(server: LocalServer, order_id: str) -> str:
                 return str(m["text"])
         return None
 
-    text: str = wait_for(find, what=f"the owner's message for {order_id}")
-    return text
+    return str(wait_until(find, what=f"the owner's message for {order_id}"))
 
 
 def get_order(server: LocalServer, order_id: str) -> HttpResponse:

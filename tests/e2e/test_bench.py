@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from local import cli, dlq
-from local.bench.config import BenchConfig
-from local.bench.runner import run
 from local.server import LocalServer
 from local.settings import LocalStackSettings
-from tests.e2e.conftest import POISON_DETAIL, FaultPlan, aws_client, emails_for, place, wait_for
+from tests.e2e.conftest import POISON_DETAIL, FaultPlan, aws_client, emails_for, place
+from tests.support.polling import wait_until
+from tools.bench.config import BenchConfig
+from tools.bench.runner import run
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -97,7 +98,7 @@ def test_dlq_list_is_safe_and_redrive_lets_the_order_finish(
         )
         order_id = place(server, "dlq-redrive@example.com")
         sqs = aws_client(server, "sqs")
-        wait_for(
+        wait_until(
             lambda: dlq.counts(sqs, settings.prefix)["notifications/customer-events"] == 2,
             timeout=60,
             what="the poison message and the order's OrderPlaced in the DLQ",
@@ -120,7 +121,7 @@ def test_dlq_list_is_safe_and_redrive_lets_the_order_finish(
             capsys.readouterr().out
         )
 
-        wait_for(
+        wait_until(
             lambda: emails_for(server, order_id, "received"),
             timeout=30,
             what="the confirmation email after the redrive",

@@ -22,8 +22,8 @@ from tests.e2e.conftest import (
     get_order,
     owner_text,
     place,
-    wait_for,
 )
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -36,9 +36,9 @@ def test_approve_ships_and_asks_for_feedback(server: LocalServer) -> None:
     assert result is not None
     assert result.status == 200
 
-    wait_for(lambda: emails_for(server, order_id, "how was"), what="the feedback email")
+    wait_until(lambda: emails_for(server, order_id, "how was"), what="the feedback email")
     assert len(emails_for(server, order_id)) == 3
-    wait_for(lambda: get_order(server, order_id).json_status() == "feedback_requested")
+    wait_until(lambda: get_order(server, order_id).json_status() == "feedback_requested")
 
 
 def test_reject_deletes_the_order_and_tells_the_customer(server: LocalServer) -> None:
@@ -47,9 +47,9 @@ def test_reject_deletes_the_order_and_tells_the_customer(server: LocalServer) ->
     assert result is not None
     assert result.status == 200
 
-    cancelled = wait_for(lambda: emails_for(server, order_id, "cancelled"), what="cancellation")
+    cancelled = wait_until(lambda: emails_for(server, order_id, "cancelled"), what="cancellation")
     assert "could not fulfil" in (cancelled[0]["html"] or cancelled[0]["text"])
-    wait_for(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+    wait_until(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
     assert emails_for(server, order_id, "shipped") == []
 
 
@@ -57,11 +57,11 @@ def test_timeout_cancels_and_a_late_click_says_so(server: LocalServer) -> None:
     order_id = place(server, "e2e-timeout@example.com")
     approve = decision_link(owner_text(server, order_id), "approve")
 
-    cancelled = wait_for(
+    cancelled = wait_until(
         lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout"
     )
     assert "did not confirm your order in time" in (cancelled[0]["html"] or cancelled[0]["text"])
-    wait_for(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+    wait_until(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
 
     page, result = follow(http_client.send, approve)
     assert result is None
@@ -85,7 +85,7 @@ def test_duplicate_post_records_one_decision(server: LocalServer) -> None:
     assert replay.status < 500
     assert page.status == 200
 
-    wait_for(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")
+    wait_until(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")
     assert server.stack is not None
     server.stack.wait_until_idle()
     assert len(server.stack.tap.for_order(order_id, "OrderApproved")) == 1
@@ -98,7 +98,7 @@ def test_a_handler_that_fails_twice_is_retried_and_sends_one_email(
     faults.fail("notifications/email", "e2e-flaky@example.com", times=2)
     order_id = place(server, "e2e-flaky@example.com")
 
-    wait_for(lambda: emails_for(server, order_id, "received"), what="the retried email")
+    wait_until(lambda: emails_for(server, order_id, "received"), what="the retried email")
     assert server.stack is not None
     server.stack.wait_until_idle()
     assert len(emails_for(server, order_id, "received")) == 1
@@ -118,7 +118,7 @@ def test_a_poison_message_lands_in_the_dlq_without_blocking_others(server: Local
         ]
     )
     order_id = place(server, "e2e-after-poison@example.com")
-    wait_for(lambda: emails_for(server, order_id, "received"), what="the good order's email")
+    wait_until(lambda: emails_for(server, order_id, "received"), what="the good order's email")
 
     sqs = aws_client(server, "sqs")
     assert server.stack is not None
@@ -131,5 +131,5 @@ def test_a_poison_message_lands_in_the_dlq_without_blocking_others(server: Local
         ).get("Messages", [])
         return messages
 
-    messages = wait_for(poisoned, timeout=60, what="the poison message in the DLQ")
+    messages = wait_until(poisoned, timeout=60, what="the poison message in the DLQ")
     assert json.loads(messages[0]["Body"])["detail"]["data"] == {"order_id": "x"}

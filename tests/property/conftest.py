@@ -12,7 +12,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, cast
 
 import boto3
@@ -20,7 +19,7 @@ import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from hypothesis import HealthCheck, settings
 
-from events.models import EVENTS_BY_DETAIL_TYPE, ApprovalRequested, utc_now
+from events.models import ApprovalRequested, utc_now
 from local.http_events import (
     HttpRequest,
     HttpResponse,
@@ -38,9 +37,9 @@ from services.orders.handlers import api
 from services.orders.wiring import WIRING as ORDERS
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
+from tests.support.orders import example
 
 DECISION_URL = "https://hostile.lambda-url.us-east-1.on.aws"
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def hostile_settings(max_examples: int) -> settings:
@@ -153,20 +152,14 @@ class DecisionPage:
 
 def _approval_requested(order_id: str) -> ApprovalRequested:
     """The contract's full example, made current: requested now, an hour to answer."""
-    example = json.loads(
-        (REPO_ROOT / "events" / "examples" / "ApprovalRequested.v1.full.json").read_text("utf-8")
-    )
-    detail = example["detail"]
     now = utc_now()
-    detail["metadata"]["occurred_at"] = now.isoformat()
-    detail["metadata"]["correlation_id"] = order_id
-    detail["data"].update(
+    return example(
+        ApprovalRequested,
+        occurred_at=now,
         order_id=order_id,
-        requested_at=now.isoformat(),
-        approval_deadline=(now + timedelta(hours=1)).isoformat(),
+        requested_at=now,
+        approval_deadline=now + timedelta(hours=1),
     )
-    event = EVENTS_BY_DETAIL_TYPE["ApprovalRequested"].model_validate(detail)
-    return cast(ApprovalRequested, event)
 
 
 @pytest.fixture

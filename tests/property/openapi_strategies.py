@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-OPENAPI_FILE = Path(__file__).resolve().parents[2] / "services" / "orders" / "openapi.json"
+from tests.support.paths import REPO_ROOT
+
+OPENAPI_FILE = REPO_ROOT / "services" / "orders" / "openapi.json"
 JSON = dict[str, Any]
 
 

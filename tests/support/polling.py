@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Sized
+from typing import TypeVar, cast
 
 T = TypeVar("T")
+INTERVAL_SECONDS = 0.05
 
 
 def wait_until(
-    condition: Callable[[], T], *, timeout: float = 30.0, what: str = "a condition"
+    condition: Callable[[], T],
+    *,
+    count: int | None = None,
+    timeout: float = 30.0,
+    what: str = "a condition",
 ) -> T:
-    """What ``condition`` returns once it is truthy; fails after ``timeout`` seconds."""
+    """What ``condition`` returns once it is truthy or, given ``count``, once it holds at least
+    ``count`` things; fails after ``timeout`` seconds, saying what it waited for."""
     deadline = time.monotonic() + timeout
     while True:
         result = condition()
-        if result:
+        seen = None if count is None else len(cast(Sized, result))
+        if (seen >= count) if seen is not None and count is not None else result:
             return result
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.05)  # the polling interval, not a wait for the outcome
+            progress = "" if seen is None else f" ({seen} of {count} seen)"
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}{progress}")
+        time.sleep(INTERVAL_SECONDS)  # the polling interval, not a wait for the outcome

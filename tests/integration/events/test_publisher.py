@@ -9,7 +9,6 @@ through moto to the queue.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,10 +18,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from events.catalogue import EXAMPLES_DIR
 from events.models import ALL_EVENTS, Event
 from events.publisher import EventBridgePublisher, PublishError
-from events.schemas import validate_detail
+from tests.support.polling import wait_until
+from tools.contract.catalogue import EXAMPLES_DIR
+from tools.contract.schemas import validate_detail
 
 if TYPE_CHECKING:
     from mypy_boto3_events import EventBridgeClient
@@ -125,15 +125,17 @@ def some_events(count: int) -> list[Event]:
 def received(bus: Bus, expected: int, deadline_seconds: float = 10.0) -> list[dict[str, Any]]:
     """The EventBridge events that reach the queue, polled until ``expected`` or the deadline."""
     found: list[dict[str, Any]] = []
-    deadline = time.monotonic() + deadline_seconds
-    while len(found) < expected and time.monotonic() < deadline:
+
+    def receive() -> list[dict[str, Any]]:
         messages = bus.sqs.receive_message(
             QueueUrl=bus.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1
         ).get("Messages", [])
         for message in messages:
             found.append(json.loads(message["Body"]))
             bus.sqs.delete_message(QueueUrl=bus.queue_url, ReceiptHandle=message["ReceiptHandle"])
-    return found
+        return found
+
+    return wait_until(receive, count=expected, timeout=deadline_seconds, what="the events")
 
 
 def test_23_events_go_out_in_3_calls_and_all_arrive(bus: Bus) -> None:

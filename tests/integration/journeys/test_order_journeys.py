@@ -8,7 +8,6 @@ state it implies and the workflow execution ends.
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -16,17 +15,18 @@ from local.links import decision_link, follow
 from local.mailbox import MailItem
 from local.stack import LocalStack
 from tests.integration.journeys.conftest import StackFactory, get_order, place_order, send
+from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def execution_status(stack: LocalStack, order_id: str, *, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while True:
-        status = stack.execution_status(order_id)
-        if status != "RUNNING" or time.monotonic() > deadline:
-            return status
-        time.sleep(0.2)
+    """The status the order's workflow ends in."""
+    return wait_until(
+        lambda: status if (status := stack.execution_status(order_id)) != "RUNNING" else "",
+        timeout=timeout,
+        what=f"the workflow of {order_id} to end",
+    )
 
 
 def owner_message(stack: LocalStack, order_id: str) -> MailItem:

@@ -13,12 +13,15 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from local.bus_tap import BusTap
 from local.event_sources import DynamoDbStreamEventSource, SqsEventSource, drain
+from local.http_events import HttpRequest, http_api_event, match_route
 from local.lambda_runtime import load_function
 from local.provision import ProvisionedService, provision
+from services.common.wiring import HttpApiTrigger, HttpRoute
 from services.orders.handlers import api, outbox, status
 from services.orders.wiring import WIRING
-from tests.integration.orders import http_api_events
 from tests.support.context import FakeLambdaContext
+
+ROUTES = next(f.trigger.routes for f in WIRING.functions if isinstance(f.trigger, HttpApiTrigger))
 
 
 def _clear_handler_caches() -> None:
@@ -43,10 +46,26 @@ class Http:
     """The API as a client sees it: status, headers and JSON body of each response."""
 
     def post(self, body: Any, *, idempotency_key: str | None = None) -> HttpResponse:
-        return self.call(http_api_events.post_order(body, idempotency_key=idempotency_key))
+        headers = {"idempotency-key": idempotency_key} if idempotency_key is not None else {}
+        return self.send("POST", "/orders", body, headers)
 
     def get(self, order_id: str) -> HttpResponse:
-        return self.call(http_api_events.get_order(order_id))
+        return self.send("GET", f"/orders/{order_id}")
+
+    def send(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> HttpResponse:
+        """``body`` is JSON-encoded unless it is already a string (to send malformed JSON)."""
+        raw = "" if body is None else body if isinstance(body, str) else json.dumps(body)
+        request = HttpRequest(
+            method,
+            path,
+            headers={"content-type": "application/json", **(headers or {})},
+            body=raw.encode("utf-8"),
+        )
+        # API Gateway forwards only declared routes; an undeclared one still reaches the code.
+        route, parameters = match_route(ROUTES, method, path) or (HttpRoute(method, path), {})
+        return self.call(http_api_event(request, route, parameters))
 
     @staticmethod
     def call(event: dict[str, Any]) -> HttpResponse:

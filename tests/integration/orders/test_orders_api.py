@@ -12,8 +12,7 @@ from services.orders.domain.placing import place_order
 from services.orders.handlers import api
 from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
 from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
-from tests.integration.orders.http_api_events import http_api_event
-from tests.integration.orders.samples import order_body
+from tests.support.orders import order_body
 
 
 def test_a_placed_order_can_be_read_back(http: Http, orders_table: OrdersTable) -> None:
@@ -158,7 +157,7 @@ def test_an_unknown_order_is_a_404(http: Http, order_id: str) -> None:
 
 
 def test_an_unknown_route_is_a_404(http: Http) -> None:
-    response = http.call(http_api_event("DELETE", "/orders/x", route_key="$default"))
+    response = http.send("DELETE", "/orders/x")
 
     assert response.status == 404
 

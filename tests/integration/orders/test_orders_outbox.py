@@ -9,15 +9,15 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderPlaced
-from events.schemas import validate_detail
 from local.bus_tap import BusTap, TappedEvent
 from local.provision import ProvisionedService
 from services.orders.handlers import outbox, status
 from tests.integration.orders.conftest import Http, OrdersTable, Triggers, stream_records
-from tests.integration.orders.polling import wait_for
-from tests.integration.orders.samples import order_body, order_cancelled
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
+from tests.support.orders import order_body, order_cancelled
+from tests.support.polling import wait_until
+from tools.contract.schemas import validate_detail
 
 CONTEXT = cast(LambdaContext, FakeLambdaContext(function_name="orders-outbox"))
 
@@ -33,7 +33,9 @@ def test_a_placed_order_is_announced_on_the_bus(
 
     triggers.run_outbox()
 
-    (published,) = wait_for(lambda: placed_events(bus_tap), what="an OrderPlaced on the bus")
+    (published,) = wait_until(
+        lambda: placed_events(bus_tap), count=1, what="an OrderPlaced on the bus"
+    )
     assert published.source == "shop.orders"
     event = OrderPlaced.model_validate(published.detail)
     assert event.order_id == order["order_id"]
@@ -62,7 +64,7 @@ def test_a_replayed_stream_record_publishes_the_same_event(
     replay = outbox.lambda_handler({"Records": [insert]}, CONTEXT)
 
     assert first == replay == {"batchItemFailures": []}
-    one, two = wait_for(lambda: placed_events(bus_tap), count=2, what="two deliveries")
+    one, two = wait_until(lambda: placed_events(bus_tap), count=2, what="two deliveries")
     assert one.detail == two.detail  # same event_id: consumers deduplicate on it
 
 
@@ -100,7 +102,7 @@ def test_a_malformed_record_fails_alone(
     response = outbox.lambda_handler({"Records": [first, broken, second]}, CONTEXT)
 
     assert response == {"batchItemFailures": [{"itemIdentifier": "999"}]}
-    published = wait_for(lambda: placed_events(bus_tap), count=2, what="the two good orders")
+    published = wait_until(lambda: placed_events(bus_tap), count=2, what="the two good orders")
     assert {e.detail["data"]["currency"] for e in published} == {"EUR", "USD"}
 
 
@@ -119,4 +121,7 @@ def test_order_placed_is_retried_when_the_bus_refuses_it(
     monkeypatch.setenv("EVENT_BUS_NAME", orders.env["EVENT_BUS_NAME"])
     outbox.publisher.cache_clear()
     assert outbox.lambda_handler({"Records": [insert]}, CONTEXT) == {"batchItemFailures": []}
-    assert len(wait_for(lambda: placed_events(bus_tap), what="the retried OrderPlaced")) == 1
+    assert (
+        len(wait_until(lambda: placed_events(bus_tap), count=1, what="the retried OrderPlaced"))
+        == 1
+    )

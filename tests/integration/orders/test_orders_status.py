@@ -15,7 +15,9 @@ from events.publisher import EventBridgePublisher
 from local.provision import ProvisionedService
 from services.orders.handlers import status
 from tests.integration.orders.conftest import Http, OrdersTable, Triggers
-from tests.integration.orders.samples import (
+from tests.support.context import FakeLambdaContext
+from tests.support.events import eventbridge_event, sqs_event
+from tests.support.orders import (
     approval_requested,
     feedback_due,
     order_body,
@@ -23,8 +25,6 @@ from tests.integration.orders.samples import (
     order_placed,
     order_shipped,
 )
-from tests.support.context import FakeLambdaContext
-from tests.support.events import eventbridge_event, sqs_event
 
 CONTEXT = cast(LambdaContext, FakeLambdaContext(function_name="orders-status"))
 

@@ -15,8 +15,9 @@ from local.provision import ProvisionedService
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.store import OrderAlreadyExistsError, OrdersStore, StatusChange
 from services.orders.models import OrderStatus
+from tests.support.orders import PLACED_AT
 from tests.unit.orders.fake_store import InMemoryOrdersStore
-from tests.unit.orders.samples import ORDER_ID, PLACED_AT, order
+from tests.unit.orders.samples import ORDER_ID, order
 
 
 @pytest.fixture(params=["dynamodb", "memory"])

@@ -8,7 +8,6 @@ bus, and the metrics the handlers emitted.
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from local.bus_tap import BusTap, TappedEvent
 from local.event_sources import SqsEventSource
 from local.lambda_runtime import LocalFunction, load_function
 from local.provision import LocalNames, ProvisionedService, provision
+from local.queues import queue_depth
 from services.workflow.wiring import WIRING
 from tests.support.polling import wait_until as shared_wait_until
 from tests.support.schemas import assert_matches_schema
@@ -99,18 +99,17 @@ class WorkflowStack:
         """Let the function's event source mapping deliver at least ``count`` messages."""
         source = self.sources[function]
         delivered = 0
-        deadline = time.monotonic() + timeout
-        while delivered < count:
+
+        def enough() -> bool:
+            nonlocal delivered
             delivered += source.poll_once()
-            assert time.monotonic() < deadline, f"{function}: {delivered} of {count} delivered"
+            return delivered >= count
+
+        shared_wait_until(enough, timeout=timeout, what=f"{count} deliveries to {function}")
         return delivered
 
     def queue_depth(self, queue: str) -> int:
-        attributes = self.sqs.get_queue_attributes(
-            QueueUrl=self.provisioned.queue_urls[queue],
-            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-        )["Attributes"]
-        return sum(int(v) for v in attributes.values())
+        return queue_depth(self.sqs, self.provisioned.queue_urls[queue])
 
     def emitted(self, order_id: str, detail_type: str | None = None) -> list[TappedEvent]:
         found = self.tap.for_order(order_id, detail_type)

@@ -9,16 +9,15 @@ from datetime import UTC, datetime, timedelta
 
 from events.models import (
     ApprovalRequested,
-    ApprovalRequestedData,
     Customer,
     Event,
     LineItem,
     OrderCancelled,
-    OrderCancelledData,
 )
 from events.publisher import FailedEntry, PublishError
 from services.approvals.adapters.ports import OwnerMessage
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from tests.support.orders import example, summary
 
 KEY = b"k" * 32
 OTHER_KEY = b"o" * 32
@@ -127,19 +126,19 @@ class FlakyPublisher:
 def approval_requested(
     order_id: str = "ord_1", *, deadline: datetime | None = None, name: str = "Ada Lovelace"
 ) -> ApprovalRequested:
-    return ApprovalRequested.create(
-        ApprovalRequestedData(
-            order_id=order_id,
-            customer=Customer(name=name, email="ada@example.com"),
-            items=[
-                LineItem(sku="MUG-01", name="Enamel mug", quantity=2, unit_price="12.50"),
-                LineItem(sku="TEA-42", name="Assam tea", quantity=1, unit_price="7.90"),
-            ],
-            total="32.90",
-            currency="EUR",
-            requested_at=NOW,
-            approval_deadline=deadline or NOW + timedelta(hours=24),
-        )
+    # The committed example, with the customer and lines these tests read in the owner's message.
+    return example(
+        ApprovalRequested,
+        order_id=order_id,
+        customer=Customer(name=name, email="ada@example.com"),
+        items=[
+            LineItem(sku="MUG-01", name="Enamel mug", quantity=2, unit_price="12.50"),
+            LineItem(sku="TEA-42", name="Assam tea", quantity=1, unit_price="7.90"),
+        ],
+        total="32.90",
+        currency="EUR",
+        requested_at=NOW,
+        approval_deadline=deadline or NOW + timedelta(hours=24),
     )
 
 
@@ -149,10 +148,9 @@ def order_cancelled(
     at: datetime | None = None,
 ) -> OrderCancelled:
     requested = approval_requested(order_id).data
-    return OrderCancelled.create(
-        OrderCancelledData(
-            **requested.model_dump(exclude={"requested_at", "approval_deadline"}),
-            reason=reason,
-            cancelled_at=at or NOW + timedelta(hours=24),
-        )
+    return example(
+        OrderCancelled,
+        **summary(requested),
+        reason=reason,
+        cancelled_at=at or NOW + timedelta(hours=24),
     )

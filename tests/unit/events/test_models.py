@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from events.catalogue import EXAMPLES_DIR
 from events.models import (
     OrderApproved,
     OrderPlaced,
@@ -19,6 +18,7 @@ from events.models import (
     UnknownEventError,
     parse_detail,
 )
+from tools.contract.catalogue import EXAMPLES_DIR
 
 
 def placed_detail() -> dict[str, Any]:

@@ -1,22 +1,13 @@
-"""Order events for the notifications tests, built through the contract models."""
+"""Order events for the notifications tests: the committed examples, with the lines and
+customer these tests read in the emails (an ampersand, a four-digit price)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from events.models import (
-    Customer,
-    FeedbackDue,
-    FeedbackDueData,
-    LineItem,
-    OrderCancelled,
-    OrderCancelledData,
-    OrderPlaced,
-    OrderPlacedData,
-    OrderShipped,
-    OrderShippedData,
-)
+from events.models import Customer, FeedbackDue, LineItem, OrderCancelled, OrderPlaced, OrderShipped
+from tests.support.orders import example
 
 MOMENT = datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
 
@@ -37,11 +28,11 @@ def summary(
 
 
 def order_placed(order_id: str = "ord_1001", **customer: str) -> OrderPlaced:
-    return OrderPlaced.create(OrderPlacedData(**summary(order_id, **customer), placed_at=MOMENT))
+    return example(OrderPlaced, **summary(order_id, **customer), placed_at=MOMENT)
 
 
 def order_shipped(order_id: str = "ord_1001", **customer: str) -> OrderShipped:
-    return OrderShipped.create(OrderShippedData(**summary(order_id, **customer), shipped_at=MOMENT))
+    return example(OrderShipped, **summary(order_id, **customer), shipped_at=MOMENT)
 
 
 def order_cancelled(
@@ -49,10 +40,10 @@ def order_cancelled(
     reason: Literal["rejected", "approval_timeout"] = "rejected",
     **customer: str,
 ) -> OrderCancelled:
-    return OrderCancelled.create(
-        OrderCancelledData(**summary(order_id, **customer), reason=reason, cancelled_at=MOMENT)
+    return example(
+        OrderCancelled, **summary(order_id, **customer), reason=reason, cancelled_at=MOMENT
     )
 
 
 def feedback_due(order_id: str = "ord_1001", **customer: str) -> FeedbackDue:
-    return FeedbackDue.create(FeedbackDueData(**summary(order_id, **customer), due_at=MOMENT))
+    return example(FeedbackDue, **summary(order_id, **customer), due_at=MOMENT)

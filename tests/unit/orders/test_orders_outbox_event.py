@@ -5,7 +5,8 @@ from __future__ import annotations
 from events.models import OrderPlaced
 from services.orders.domain.outbox import order_placed_event, publish_order_placed
 from tests.support.fakes import RecordingPublisher
-from tests.unit.orders.samples import EVENT_ID, ORDER_ID, PLACED_AT, order
+from tests.support.orders import PLACED_AT
+from tests.unit.orders.samples import EVENT_ID, ORDER_ID, order
 
 
 def test_the_event_carries_the_stored_id_and_the_whole_order() -> None:

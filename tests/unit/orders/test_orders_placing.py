@@ -11,8 +11,9 @@ import pytest
 from services.orders.adapters.store import OrderAlreadyExistsError
 from services.orders.domain.placing import get_order, new_order_id, place_order
 from services.orders.models import OrderStatus
+from tests.support.orders import PLACED_AT
 from tests.unit.orders.fake_store import InMemoryOrdersStore
-from tests.unit.orders.samples import PLACED_AT, request
+from tests.unit.orders.samples import request
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 

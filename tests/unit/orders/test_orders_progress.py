@@ -9,15 +9,9 @@ import pytest
 from services.orders.adapters.store import StatusChange
 from services.orders.domain.progress import Deletion, WorkflowEvent, apply_workflow_event
 from services.orders.models import Order, OrderStatus
+from tests.support.orders import approval_requested, feedback_due, order_cancelled, order_shipped
 from tests.unit.orders.fake_store import InMemoryOrdersStore
-from tests.unit.orders.samples import (
-    ORDER_ID,
-    approval_requested,
-    feedback_due,
-    order,
-    order_cancelled,
-    order_shipped,
-)
+from tests.unit.orders.samples import ORDER_ID, order
 
 
 def stored(placed: Order) -> InMemoryOrdersStore:

@@ -1,4 +1,4 @@
-"""Orders, token messages and decisions for the workflow tests, built through the models."""
+"""Orders, token messages and decisions for the workflow tests, from the committed examples."""
 
 from __future__ import annotations
 
@@ -6,36 +6,16 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from events.models import (
-    Customer,
-    LineItem,
-    OrderApproved,
-    OrderApprovedData,
-    OrderPlaced,
-    OrderPlacedData,
-    OrderRejected,
-    OrderRejectedData,
-)
+from events.models import OrderApproved, OrderPlaced, OrderRejected
 from services.workflow.models import TokenRequest
+from tests.support.orders import example
 
 MOMENT = datetime(2026, 3, 1, 14, 5, tzinfo=UTC)
 EXECUTION_ARN = "arn:aws:states:us-east-1:123456789012:execution:order-journey:"
 
 
 def order_placed(order_id: str = "ord_2001") -> OrderPlaced:
-    return OrderPlaced.create(
-        OrderPlacedData(
-            order_id=order_id,
-            customer=Customer(name="Grace Hopper", email="grace@example.com"),
-            items=[
-                LineItem(sku="COMPILER-1", name="A-0 compiler", quantity=1, unit_price="99.00"),
-                LineItem(sku="NANO-SECOND", name="Wire, 30 cm", quantity=3, unit_price="0.50"),
-            ],
-            total="100.50",
-            currency="USD",
-            placed_at=MOMENT,
-        )
-    )
+    return example(OrderPlaced, order_id=order_id, placed_at=MOMENT)
 
 
 def token_message(
@@ -63,7 +43,7 @@ def token_request(order_id: str = "ord_2001", **kwargs: Any) -> TokenRequest:
 def approved(
     order_id: str = "ord_2001", *, at: datetime = MOMENT + timedelta(minutes=5)
 ) -> OrderApproved:
-    return OrderApproved.create(OrderApprovedData(order_id=order_id, decided_at=at))
+    return example(OrderApproved, order_id=order_id, decided_at=at)
 
 
 def rejected(
@@ -72,6 +52,4 @@ def rejected(
     at: datetime = MOMENT + timedelta(minutes=5),
     comment: str | None = "Out of stock",
 ) -> OrderRejected:
-    return OrderRejected.create(
-        OrderRejectedData(order_id=order_id, decided_at=at, comment=comment)
-    )
+    return example(OrderRejected, order_id=order_id, decided_at=at, comment=comment)

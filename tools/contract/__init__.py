@@ -1,0 +1,1 @@
+"""The event contract's build-time tooling: schemas, compatibility, catalogue, validation."""
