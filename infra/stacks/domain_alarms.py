@@ -5,6 +5,9 @@
   that reached ``NobodyAnswered`` (cancelled with reason approval_timeout) and those the
   owner answered, and the alarm fires when timeouts are too large a share of them. State
   names and types are read from the ASL file, so a renamed state fails the build.
+- workflow: a decision that reached a finished workflow (the relay's
+  ``DecisionAfterWorkflowMovedOn``): the owner may have been told "approved" for an order
+  that was cancelled.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from infra.naming import pascal
 from infra.observability import ExtraAlarms, ServiceObservability
 from infra.paths import REPO_ROOT
 from infra.stacks.widgets import DECISION_STATES
+from services.workflow.domain.relay import DecisionOutcome
+from services.workflow.handlers import SERVICE as WORKFLOW_SERVICE
 
 APPROVAL_TIMEOUT_METRIC = "ApprovalTimedOut"
 APPROVAL_ANSWERED_METRIC = "ApprovalAnswered"
@@ -32,7 +37,22 @@ APPROVAL_TIMEOUT_PERIOD = Duration.hours(6)
 def workflow_alarms(
     observability: ServiceObservability, built: BuiltService
 ) -> Sequence[cloudwatch.Alarm]:
-    alarms = []
+    alarms = [
+        observability.alarm(
+            "DecisionAfterWorkflowMovedOn",
+            cloudwatch.Metric(
+                namespace=built.metrics_namespace,
+                metric_name=DecisionOutcome.MOVED_ON.value,
+                dimensions_map={"service": WORKFLOW_SERVICE},
+                statistic="Sum",
+                period=Duration.minutes(5),
+            ),
+            "A decision reached a workflow that had already moved on (timed out or "
+            "cancelled): the owner may have been told their decision counted. See "
+            "relay-decision's log ('decision reached a workflow that had moved on'); raise "
+            "the approvals decision_margin_seconds if it fires under normal load.",
+        )
+    ]
     for machine in built.wiring.state_machines:
         asl = json.loads((REPO_ROOT / machine.definition_file).read_text(encoding="utf-8"))
         counted = _DecisionCounter(

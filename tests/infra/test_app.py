@@ -615,6 +615,22 @@ def test_approval_requests_nobody_answers_raise_an_alarm(synthesized: Synthesize
     assert alarm["TreatMissingData"] == "notBreaching"
 
 
+def test_a_decision_reaching_a_finished_workflow_raises_an_alarm(
+    synthesized: Synthesized,
+) -> None:
+    template = synthesized.template(stack_id("workflow"))
+
+    (alarm,) = [
+        a for a in _alarms(template) if a.get("MetricName") == "DecisionAfterWorkflowMovedOn"
+    ]
+
+    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": "workflow"}]
+    assert alarm["Statistic"] == "Sum"
+    assert alarm["Threshold"] == 1
+    assert alarm["TreatMissingData"] == "notBreaching"
+
+
 def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesized) -> None:
     stack = synthesized.service("approvals")
     template = synthesized.template(stack.node.id)
