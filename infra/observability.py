@@ -272,6 +272,24 @@ class ServiceObservability(Construct):
                     ),
                 ]
             )
+        if built.failure_queues:
+            rows.append(
+                [
+                    self._graph(
+                        "Stream iterator age (ms): how far behind the outbox is",
+                        [
+                            built.functions[name].metric(
+                                "IteratorAge", label=name, statistic="Maximum"
+                            )
+                            for name in built.failure_queues
+                        ],
+                    )
+                ]
+            )
+        if self.probes:
+            rows.append(
+                [self._graph("Confirmed topic subscriptions", [p.confirmed for p in self.probes])]
+            )
         if extra_widgets is not None:
             rows += [[widget] for widget in extra_widgets(built)]
         rows.append([cloudwatch.AlarmStatusWidget(alarms=self.alarms, title="Alarms", width=WIDTH)])

@@ -563,8 +563,13 @@ def test_each_service_has_a_dashboard_and_alarms(
             assert metric in body
         assert "OwnerRejected" in body
         assert "NobodyAnswered" in body
+    if built.failure_queues:
+        assert "IteratorAge" in body
+    if stack.observability.probes:
+        assert "SubscriptionsConfirmed" in body
     if service_name == "approvals":
         assert "decision page" in body
+        assert "SubscriptionsConfirmed" in body
 
 
 def _alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
