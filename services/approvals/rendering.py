@@ -15,7 +15,6 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from events.models import LineItem
-from services.approvals.adapters.ports import OwnerMessage
 from services.approvals.domain.outcomes import (
     AlreadyDecided,
     AwaitingConfirmation,
@@ -25,6 +24,7 @@ from services.approvals.domain.outcomes import (
     UnknownApproval,
     WindowClosed,
 )
+from services.approvals.domain.ports import OwnerMessage
 from services.approvals.links import LinkProblem, VerifiedLink
 from services.approvals.models import Approval
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from services.approvals.adapters.ports import OwnerMessage
+from services.approvals.domain.ports import OwnerMessage
 
 if TYPE_CHECKING:
     from mypy_boto3_sns import SNSClient

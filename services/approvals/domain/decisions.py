@@ -20,7 +20,6 @@ from events.models import (
     OrderRejectedData,
 )
 from events.publisher import EventPublisher
-from services.approvals.adapters.ports import ApprovalStore
 from services.approvals.domain.outcomes import (
     AlreadyDecided,
     AwaitingConfirmation,
@@ -30,6 +29,7 @@ from services.approvals.domain.outcomes import (
     UnknownApproval,
     WindowClosed,
 )
+from services.approvals.domain.ports import ApprovalStore
 from services.approvals.models import STATUS_OF_DECISION, Approval, Decision
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from events.models import ApprovalRequested, OrderCancelled, OrderSummary
-from services.approvals.adapters.ports import ApprovalStore, OwnerNotifier
+from services.approvals.domain.ports import ApprovalStore, OwnerNotifier
 from services.approvals.links import LinkSigner, new_approval_id
 from services.approvals.models import Approval, ApprovalStatus, Decision
 from services.approvals.rendering import OwnerLinks, owner_message

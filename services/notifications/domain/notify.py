@@ -34,7 +34,7 @@ from events.models import (
     OrderShipped,
     utc_now,
 )
-from services.notifications.adapters.ports import (
+from services.notifications.domain.ports import (
     EmailNotSentError,
     Mailer,
     Renderer,

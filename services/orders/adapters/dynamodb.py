@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
+from services.orders.domain.ports import OrderAlreadyExistsError, StatusChange
 from services.orders.models import Order, OrderStatus
 
 if TYPE_CHECKING:

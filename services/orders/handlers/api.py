@@ -40,8 +40,8 @@ from pydantic import BaseModel
 
 from events.models import utc_now
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.store import OrdersStore
 from services.orders.domain.placing import get_order, place_order
+from services.orders.domain.ports import OrdersStore
 from services.orders.models import (
     ErrorMessage,
     OrderView,

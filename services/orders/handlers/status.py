@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.store import OrdersStore
+from services.orders.domain.ports import OrdersStore
 from services.orders.domain.progress import WORKFLOW_EVENTS, apply_workflow_event
 from services.orders.settings import OrdersTableSettings
 

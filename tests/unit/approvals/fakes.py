@@ -15,7 +15,7 @@ from events.models import (
     OrderCancelled,
 )
 from events.publisher import FailedEntry, PublishError
-from services.approvals.adapters.ports import OwnerMessage
+from services.approvals.domain.ports import OwnerMessage
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 from tests.support.orders import example, summary
 
