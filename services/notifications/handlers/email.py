@@ -44,7 +44,7 @@ def adapters() -> Adapters:
 
 
 @logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     found = adapters()
 
     def handle(customer_event: CustomerEvent) -> Outcome:

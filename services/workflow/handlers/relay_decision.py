@@ -59,5 +59,5 @@ def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return consume_events(event, context, accepts=DECISIONS, handle=_relay, logger=logger)

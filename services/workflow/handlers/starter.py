@@ -38,5 +38,5 @@ def _start(event: OrderPlaced) -> StartOutcome:
 
 @logger.inject_lambda_context
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return consume_events(event, context, accepts=(OrderPlaced,), handle=_start, logger=logger)

@@ -253,7 +253,7 @@ def test_a_malformed_event_fails_alone_without_blocking_the_batch(approvals: App
     assert result == {"batchItemFailures": []}
 
     batch = sqs_event(request_for("ord_ok2"), raw_bodies=('{"detail-type": "nonsense"}',))
-    outcome = request.handler(batch, lambda_context())
+    outcome = request.lambda_handler(batch, lambda_context())
 
     assert [f["itemIdentifier"] for f in outcome["batchItemFailures"]] == [
         batch["Records"][1]["messageId"]

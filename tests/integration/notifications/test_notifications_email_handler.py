@@ -32,7 +32,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import Event
 from local.provision import ProvisionedService
-from services.notifications.handlers.email import handler
+from services.notifications.handlers.email import lambda_handler
 from tests.integration.notifications.conftest import Outbox
 from tests.support.context import FakeLambdaContext
 from tests.support.events import eventbridge_event, sqs_event
@@ -47,7 +47,7 @@ SENDER = "shop@example.com"
 
 
 def invoke(event: dict[str, Any]) -> PartialItemFailureResponse:
-    return handler(event, cast(LambdaContext, FakeLambdaContext()))
+    return lambda_handler(event, cast(LambdaContext, FakeLambdaContext()))
 
 
 def failed_ids(response: PartialItemFailureResponse) -> list[str]:

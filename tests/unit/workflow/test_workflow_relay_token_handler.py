@@ -40,7 +40,7 @@ def test_a_poison_message_fails_without_logging_the_token_or_the_email(
     # A batch of nothing but poison fails as a whole (Powertools raises); mixed batches are
     # covered on moto in tests/integration/workflow.
     with pytest.raises(BatchProcessingError) as caught:
-        relay_token.handler({"Records": [record]}, FakeLambdaContext())
+        relay_token.lambda_handler({"Records": [record]}, FakeLambdaContext())
 
     logged = capsys.readouterr().out + str(caught.value)
     assert "requested_at" in logged
