@@ -20,6 +20,7 @@ from botocore.exceptions import ClientError
 
 from events.models import OrderSummary
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from services.common.dynamo import is_condition_failed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -101,7 +102,7 @@ class DynamoApprovalStore:
                 ]
             )
         except ClientError as error:
-            if _transaction_lost_a_condition(error):
+            if is_condition_failed(error):
                 return False
             raise
         return True
@@ -194,18 +195,10 @@ class DynamoApprovalStore:
         try:
             self._client.update_item(**args)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if is_condition_failed(error):
                 return False
             raise
         return True
-
-
-def _transaction_lost_a_condition(error: ClientError) -> bool:
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = error.response.get("CancellationReasons", [])
-    # Only a failed condition means "already there"; a conflict or throttle must be retried.
-    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
 
 
 def _to_item(approval: Approval) -> dict[str, AttributeValueTypeDef]:

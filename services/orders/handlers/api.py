@@ -39,6 +39,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from events.models import utc_now
+from services.common.errors import field_errors
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.domain.placing import get_order, place_order
 from services.orders.domain.ports import OrdersStore
@@ -212,10 +213,7 @@ def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
         content_type=content_types.APPLICATION_JSON,
         body={
             "statusCode": 422,
-            "detail": [
-                {"loc": list(e["loc"]), "type": e["type"], "msg": e.get("msg", "")}
-                for e in error.errors()
-            ],
+            "detail": field_errors(error.errors()),
         },
     )
 

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
 
+from services.common.dynamo import is_condition_failed
 from services.workflow.domain.ports import TokenRecord, TokenStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
-
-CONDITION_FAILED = "ConditionalCheckFailedException"
 
 
 def _timestamp(value: datetime) -> str:
@@ -41,7 +40,7 @@ class DynamoTokenStore:
                 ExpressionAttributeValues={":requested": {"S": _timestamp(record.requested_at)}},
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == CONDITION_FAILED:
+            if is_condition_failed(error):
                 return False
             raise
         return True
@@ -67,7 +66,7 @@ class DynamoTokenStore:
                 },
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != CONDITION_FAILED:
+            if not is_condition_failed(error):
                 raise
 
     def mark_used(
@@ -91,7 +90,7 @@ class DynamoTokenStore:
                 },
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == CONDITION_FAILED:
+            if is_condition_failed(error):
                 return False
             raise
         return True

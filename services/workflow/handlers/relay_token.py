@@ -29,6 +29,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from events.publisher import EventBridgePublisher
+from services.common.errors import field_problems
 from services.workflow.adapters.tokens import DynamoTokenStore
 from services.workflow.domain.relay import keep_token
 from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
@@ -62,12 +63,7 @@ def parse_token_request(body: str) -> TokenRequest:
     try:
         return TokenRequest.model_validate_json(body)
     except ValidationError as error:
-        # pydantic's message quotes the input (token, email); keep only where and what.
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(root)'}: {e['msg']}"
-            for e in error.errors(include_url=False, include_input=False, include_context=False)
-        )
-        raise MalformedTokenMessageError(problems) from None
+        raise MalformedTokenMessageError(field_problems(error)) from None
 
 
 def _record_handler(record: SQSRecord) -> None:
