@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from events.models import ApprovalRequested, OrderCancelled, OrderSummary
-from services.approvals.domain.ports import ApprovalStore, OwnerNotifier
+from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNotifier, OwnerRequest
 from services.approvals.links import LinkSigner, new_approval_id
 from services.approvals.models import Approval, ApprovalStatus, Decision
-from services.approvals.rendering import OwnerLinks, owner_message
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def request_approval(
     if now >= approval.deadline:
         # A very late delivery (e.g. a DLQ redrive): the workflow has already timed out.
         return "past-deadline"
-    notifier.send(owner_message(approval, signed_links(signer, links.base_url, approval)))
+    notifier.send(OwnerRequest(approval, signed_links(signer, links.base_url, approval)))
     # Marked after sending: a crash in between means one more message, never none.
     store.mark_notified(approval.approval_id)
     return "owner-notified"
