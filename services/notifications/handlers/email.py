@@ -15,7 +15,12 @@ from services.common.consumer import consume_events
 from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
 from services.notifications.adapters.mailer import SES_CLIENT_CONFIG, SesMailer
 from services.notifications.adapters.renderer import JinjaRenderer
-from services.notifications.domain.notify import CUSTOMER_EVENTS, CustomerEvent, Outcome, notify
+from services.notifications.domain.notify import (
+    CUSTOMER_EVENTS,
+    CustomerEvent,
+    EmailDelivery,
+    notify,
+)
 from services.notifications.settings import NotificationsSettings
 
 logger = Logger(service="notifications")
@@ -47,7 +52,7 @@ def adapters() -> Adapters:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     found = adapters()
 
-    def handle(customer_event: CustomerEvent) -> Outcome:
+    def handle(customer_event: CustomerEvent) -> EmailDelivery:
         return notify(customer_event, found.ledger, found.mailer, found.renderer)
 
     return consume_events(event, context, accepts=CUSTOMER_EVENTS, handle=handle, logger=logger)
