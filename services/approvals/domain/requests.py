@@ -16,6 +16,8 @@ from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNoti
 from services.approvals.links import LinkSigner, new_approval_id
 from services.approvals.models import Approval, ApprovalStatus, Decision
 
+OWNER_NOTIFIED = "owner-notified"
+
 
 @dataclass(frozen=True)
 class LinkSettings:
@@ -56,7 +58,7 @@ def request_approval(
     notifier.send(OwnerRequest(approval, signed_links(signer, links.base_url, approval)))
     # Marked after sending: a crash in between means one more message, never none.
     store.mark_notified(approval.approval_id)
-    return "owner-notified"
+    return OWNER_NOTIFIED
 
 
 def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -23,7 +23,7 @@ from events.publisher import EventPublisher
 from services.approvals.adapters.publisher import bus_publisher
 from services.approvals.adapters.signing_key import SecretSigningKey
 from services.approvals.adapters.table import DynamoApprovalStore
-from services.approvals.domain.answers import LinkAnswer
+from services.approvals.domain.answers import DecisionRecorded, LinkAnswer
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
 from services.approvals.handlers.http import html_response, read_form
 from services.approvals.handlers.pages import (
@@ -33,10 +33,16 @@ from services.approvals.handlers.pages import (
     publish_failed_page,
 )
 from services.approvals.links import LinkProblem, LinkSigner, RefusedLink, VerifiedLink
+from services.approvals.models import Decision
 from services.approvals.settings import DecisionSettings
+from services.common.observability import count
 
 logger = Logger(service="approvals")
+tracer = Tracer(service="approvals")
+metrics = Metrics(service="approvals")
 app = LambdaFunctionUrlResolver()
+
+DECIDED_METRICS = {Decision.APPROVE: "DecidedApprove", Decision.REJECT: "DecidedReject"}
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,8 @@ def _answer(answer: LinkAnswer, link: VerifiedLink, *, posted: bool) -> Response
             "method": "POST" if posted else "GET",
         },
     )
+    if isinstance(answer, DecisionRecorded) and answer.approval.decision is not None:
+        count(metrics, DECIDED_METRICS[answer.approval.decision])
     return html_response(answer_page(answer, link, posted=posted))
 
 
@@ -131,5 +139,7 @@ def _refused(problem: LinkProblem) -> Response[str]:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
@@ -40,6 +40,7 @@ from pydantic import BaseModel
 
 from events.models import utc_now
 from services.common.errors import field_errors
+from services.common.observability import count
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.domain.placing import get_order, place_order
 from services.orders.domain.ports import OrdersStore
@@ -61,6 +62,8 @@ KEY_REUSED = (
 KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 logger = Logger(service="orders")
+tracer = Tracer(service="orders")
+metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
 
 PlaceFn = Callable[..., dict[str, Any]]
@@ -105,6 +108,7 @@ def dependencies() -> Dependencies:
 def _place(request: PlaceOrderRequest, store: OrdersStore) -> dict[str, Any]:
     order = place_order(request, store=store, clock=utc_now)
     logger.info("order placed", extra={"order_id": order.order_id})
+    count(metrics, "OrderPlaced")
     return {"order": order.view().model_dump(mode="json"), "replayed": False}
 
 
@@ -222,6 +226,8 @@ app.exception_handler(RequestValidationError)(invalid_request)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     dependencies().idempotency.register_lambda_context(context)
     return app.resolve(event, context)

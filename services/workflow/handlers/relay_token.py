@@ -16,8 +16,7 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -30,14 +29,16 @@ from pydantic import ValidationError
 
 from events.publisher import EventBridgePublisher
 from services.common.errors import field_problems
+from services.common.observability import count
 from services.workflow.adapters.tokens import DynamoTokenStore
 from services.workflow.domain.relay import keep_token
-from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.handlers import SERVICE
 from services.workflow.models import TokenRequest
 from services.workflow.settings import RelaySettings
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(service=SERVICE)
 
 
 class MalformedTokenMessageError(ValueError):
@@ -71,20 +72,21 @@ def _record_handler(record: SQSRecord) -> None:
         request = parse_token_request(record.body)
     except MalformedTokenMessageError as error:
         logger.warning("malformed token message", extra={"problems": str(error)})
-        metrics.add_metric(name="TokenMessageMalformed", unit=MetricUnit.Count, value=1)
+        count(metrics, "TokenMessageMalformed")
         raise
     # Thread-local keys: the local stack runs many handlers of one service at once.
     logger.thread_safe_append_keys(order_id=request.order_id)
     try:
         deps = dependencies()
         outcome = keep_token(request, tokens=deps.tokens, publisher=deps.publisher)
-        metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+        count(metrics, outcome.value)
         logger.info("handled", extra={"outcome": outcome.value})
     finally:
         logger.thread_safe_remove_keys(["order_id"])
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(

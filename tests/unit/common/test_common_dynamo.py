@@ -11,7 +11,8 @@ from services.common.dynamo import is_condition_failed
 
 
 def client_error(code: str, **extra: Any) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": "m"}, **extra}, "Op")  # type: ignore[arg-type]
+    response: Any = {"Error": {"Code": code, "Message": "m"}, **extra}
+    return ClientError(response, "Op")
 
 
 def cancelled(*reasons: str) -> ClientError:
