@@ -61,6 +61,23 @@ def request_approval(
     return OWNER_NOTIFIED
 
 
+def on_workflow_event(
+    event: ApprovalRequested | OrderCancelled,
+    *,
+    store: ApprovalStore,
+    notifier: OwnerNotifier,
+    signer: LinkSigner,
+    links: LinkSettings,
+    now: datetime,
+) -> str:
+    """Open the approval the workflow asks for, or close it when the order is cancelled."""
+    if isinstance(event, OrderCancelled):
+        return close_on_cancel(event, store=store)
+    return request_approval(
+        event, store=store, notifier=notifier, signer=signer, links=links, now=now
+    )
+
+
 def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:
     """Close the order's approval: cancelled if still open, noted next to a decision if not."""
     data = event.data

@@ -25,24 +25,18 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
 from events.publisher import EventBridgePublisher
-from services.common.errors import field_problems
 from services.common.observability import count
 from services.workflow.adapters.tokens import DynamoTokenStore
 from services.workflow.domain.relay import keep_token
 from services.workflow.handlers import SERVICE
-from services.workflow.models import TokenRequest
+from services.workflow.models import MalformedTokenMessageError, parse_token_request
 from services.workflow.settings import RelaySettings
 
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE)
-
-
-class MalformedTokenMessageError(ValueError):
-    """A token message that does not fit ``TokenRequest``; names the fields, not the values."""
 
 
 @dataclass(frozen=True)
@@ -58,13 +52,6 @@ def dependencies() -> Dependencies:
         tokens=DynamoTokenStore(boto3.client("dynamodb"), settings.workflow_tokens_table_name),
         publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),
     )
-
-
-def parse_token_request(body: str) -> TokenRequest:
-    try:
-        return TokenRequest.model_validate_json(body)
-    except ValidationError as error:
-        raise MalformedTokenMessageError(field_problems(error)) from None
 
 
 def _record_handler(record: SQSRecord) -> None:
