@@ -18,6 +18,9 @@ from services.approvals.models import Approval, ApprovalStatus, Decision
 
 OWNER_NOTIFIED = "owner-notified"
 
+WorkflowEvent = ApprovalRequested | OrderCancelled
+WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (ApprovalRequested, OrderCancelled)
+
 
 @dataclass(frozen=True)
 class LinkSettings:
@@ -62,7 +65,7 @@ def request_approval(
 
 
 def on_workflow_event(
-    event: ApprovalRequested | OrderCancelled,
+    event: WorkflowEvent,
     *,
     store: ApprovalStore,
     notifier: OwnerNotifier,

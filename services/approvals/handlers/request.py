@@ -12,11 +12,17 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.models import ApprovalRequested, OrderCancelled, utc_now
+from events.models import utc_now
 from services.approvals.adapters.notifier import SnsOwnerNotifier
 from services.approvals.adapters.signing_key import SecretSigningKey
 from services.approvals.adapters.table import DynamoApprovalStore
-from services.approvals.domain.requests import OWNER_NOTIFIED, LinkSettings, on_workflow_event
+from services.approvals.domain.requests import (
+    OWNER_NOTIFIED,
+    WORKFLOW_EVENTS,
+    LinkSettings,
+    WorkflowEvent,
+    on_workflow_event,
+)
 from services.approvals.links import LinkSigner
 from services.approvals.settings import RequestSettings
 from services.common.consumer import consume_events
@@ -47,7 +53,7 @@ def dependencies() -> RequestDependencies:
     )
 
 
-def handle(event: ApprovalRequested | OrderCancelled) -> str:
+def handle(event: WorkflowEvent) -> str:
     deps = dependencies()
     result = on_workflow_event(
         event,
@@ -69,7 +75,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItem
     return consume_events(
         event,
         context,
-        accepts=(ApprovalRequested, OrderCancelled),
+        accepts=WORKFLOW_EVENTS,
         handle=handle,
         logger=logger,
     )
