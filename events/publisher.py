@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -13,6 +14,8 @@ if TYPE_CHECKING:
     from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
 
 MAX_ENTRIES_PER_CALL = 10  # PutEvents accepts at most ten entries per request.
+# Lambda puts the invocation's X-Ray trace header here; passed on, the trace follows the event.
+TRACE_HEADER_ENV_VAR = "_X_AMZN_TRACE_ID"
 
 
 class EventPublisher(Protocol):
@@ -59,13 +62,16 @@ class EventBridgePublisher:
             raise PublishError(failed)
 
     def _entry(self, event: Event) -> PutEventsRequestEntryTypeDef:
-        return {
+        entry: PutEventsRequestEntryTypeDef = {
             "EventBusName": self._bus_name,
             "Source": event.source,
             "DetailType": event.detail_type,
             "Detail": event.detail_json(),
             "Time": event.metadata.occurred_at,
         }
+        if trace_header := os.environ.get(TRACE_HEADER_ENV_VAR):
+            entry["TraceHeader"] = trace_header
+        return entry
 
 
 def _failed_entries(batch: Sequence[Event], results: Sequence[Any]) -> list[FailedEntry]:

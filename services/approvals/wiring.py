@@ -63,7 +63,7 @@ WIRING = ServiceWiring(
     functions=(
         Function(
             name="request",
-            handler="services.approvals.handlers.request.handler",
+            handler="services.approvals.handlers.request.lambda_handler",
             trigger=SqsTrigger(queue="requests"),
             permissions=Permissions(
                 tables={"approvals": Access.READ_WRITE},
@@ -74,7 +74,7 @@ WIRING = ServiceWiring(
         ),
         Function(
             name="decision",
-            handler="services.approvals.handlers.decision.handler",
+            handler="services.approvals.handlers.decision.lambda_handler",
             # The URL is handed to the request function, which writes it into the links.
             trigger=FunctionUrlTrigger(env_var="APPROVALS_BASE_URL"),
             # Public and unauthenticated (the link's signature is the guard): it may only

@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
 from events.models import Event, parse_detail
+from services.common.errors import field_problems
 
 E = TypeVar("E", bound=Event)
 
@@ -38,11 +39,7 @@ class MalformedEventError(ValueError):
     wrong with them but never their values: those can be a customer's email address."""
 
     def __init__(self, what: str, error: ValidationError) -> None:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(root)'}: {e['msg']}"
-            for e in error.errors(include_url=False, include_input=False, include_context=False)
-        )
-        super().__init__(f"malformed {what}: {problems}")
+        super().__init__(f"malformed {what}: {field_problems(error)}")
 
 
 class BusEnvelope(EventBridgeModel):

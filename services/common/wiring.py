@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
+
+# Files the wiring names (state machine definitions) are relative to the repository root.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Access(StrEnum):
@@ -164,6 +168,16 @@ class Permissions:
     send_email: bool = False
 
 
+# One metrics namespace for the whole shop, so dashboards find every service's counters.
+# Powertools reads it from this variable, which every function gets (``Function.environment``).
+METRICS_NAMESPACE = "Shop"
+METRICS_NAMESPACE_ENV_VAR = "POWERTOOLS_METRICS_NAMESPACE"
+
+
+def _observability_environment() -> dict[str, str]:
+    return {METRICS_NAMESPACE_ENV_VAR: METRICS_NAMESPACE}
+
+
 @dataclass(frozen=True)
 class Function:
     name: str
@@ -173,7 +187,8 @@ class Function:
     description: str
     timeout_seconds: int = 10
     memory_mb: int = 256
-    environment: dict[str, str] = field(default_factory=dict)  # fixed, non-resource settings
+    # Fixed, non-resource settings; the metrics namespace unless a function says otherwise.
+    environment: dict[str, str] = field(default_factory=_observability_environment)
 
 
 @dataclass(frozen=True)

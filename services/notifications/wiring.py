@@ -53,7 +53,7 @@ WIRING = ServiceWiring(
     functions=(
         Function(
             name="email",
-            handler="services.notifications.handlers.email.handler",
+            handler="services.notifications.handlers.email.lambda_handler",
             trigger=SqsTrigger(queue="customer-events"),
             permissions=Permissions(
                 tables={"sent-emails": Access.READ_WRITE},

@@ -8,9 +8,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 
 from events.models import OrderId, OrderSummary
+from services.common.errors import field_problems
 
 
 class TokenRequest(BaseModel):
@@ -35,3 +44,14 @@ class TokenRequest(BaseModel):
     @property
     def approval_deadline(self) -> AwareDatetime:
         return self.requested_at + timedelta(seconds=self.approval_window_seconds)
+
+
+class MalformedTokenMessageError(ValueError):
+    """A token message that does not fit ``TokenRequest``; names the fields, not the values."""
+
+
+def parse_token_request(body: str) -> TokenRequest:
+    try:
+        return TokenRequest.model_validate_json(body)
+    except ValidationError as error:
+        raise MalformedTokenMessageError(field_problems(error)) from None

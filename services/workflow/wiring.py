@@ -92,14 +92,14 @@ WIRING = ServiceWiring(
     functions=(
         Function(
             name="starter",
-            handler="services.workflow.handlers.starter.handler",
+            handler="services.workflow.handlers.starter.lambda_handler",
             trigger=SqsTrigger(queue=ORDER_PLACED_QUEUE),
             permissions=Permissions(start_executions=(STATE_MACHINE,)),
             description="Starts the order's workflow execution (named by the order id).",
         ),
         Function(
             name="relay-token",
-            handler="services.workflow.handlers.relay_token.handler",
+            handler="services.workflow.handlers.relay_token.lambda_handler",
             trigger=SqsTrigger(queue=TOKENS_QUEUE),
             permissions=Permissions(
                 tables={TOKENS_TABLE: Access.READ_WRITE},
@@ -109,7 +109,7 @@ WIRING = ServiceWiring(
         ),
         Function(
             name="relay-decision",
-            handler="services.workflow.handlers.relay_decision.handler",
+            handler="services.workflow.handlers.relay_decision.lambda_handler",
             trigger=SqsTrigger(queue=DECISIONS_QUEUE),
             permissions=Permissions(
                 tables={TOKENS_TABLE: Access.READ_WRITE},

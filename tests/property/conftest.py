@@ -129,7 +129,7 @@ class DecisionPage:
 
     def _invoke(self, http_request: HttpRequest) -> HttpResponse:
         event = function_url_event(http_request)
-        return parse_response(decision.handler(event, lambda_context("approvals-decision")))
+        return parse_response(decision.lambda_handler(event, lambda_context("approvals-decision")))
 
     def items(self) -> list[dict[str, Any]]:
         table = self.provisioned.tables["approvals"]
@@ -183,7 +183,7 @@ def decision_page(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Decisi
     request.dependencies.cache_clear()
     decision.dependencies.cache_clear()
 
-    opened = request.handler(
+    opened = request.lambda_handler(
         sqs_event(_approval_requested("ord_hostile")), lambda_context("approvals-request")
     )
     assert opened == {"batchItemFailures": []}

@@ -1,1 +1,1 @@
-"""The approvals service's doors to AWS, and the Protocols domain code sees them through."""
+"""The approvals service's doors to AWS: implementations of the domain's ports."""

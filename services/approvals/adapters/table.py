@@ -13,13 +13,16 @@ carry ``expires_at`` (TTL) so records go away a while after their links stopped 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from events.models import OrderSummary
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from services.common.dynamo import is_condition_failed
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -35,16 +38,13 @@ def lookup_key(order_id: str) -> str:
     return f"order#{order_id}"
 
 
-def _s(value: str) -> AttributeValueTypeDef:
-    return {"S": value}
+_serialize = TypeSerializer().serialize
+_deserialize = TypeDeserializer().deserialize
 
 
-def _n(value: int) -> AttributeValueTypeDef:
-    return {"N": str(value)}
-
-
-def _ts(value: datetime) -> AttributeValueTypeDef:
-    return {"S": value.isoformat()}
+def _attributes(values: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
+    """Plain values (str, int, bool) as DynamoDB attribute values; None is left out."""
+    return {name: _serialize(value) for name, value in values.items() if value is not None}
 
 
 class DynamoApprovalStore:
@@ -56,7 +56,7 @@ class DynamoApprovalStore:
 
     def get(self, approval_id: str) -> Approval | None:
         item = self._get_item(approval_id)
-        if item is None or item.get("kind", {}).get("S") != KIND_APPROVAL:
+        if item is None or item.get("kind") != KIND_APPROVAL:
             return None
         return _from_item(item)
 
@@ -64,50 +64,54 @@ class DynamoApprovalStore:
         lookup = self._get_item(lookup_key(order_id))
         if lookup is None:
             return None
-        return self.get(lookup["target"]["S"])
+        return self.get(lookup["target"])
 
     def _get_item(self, key: str) -> dict[str, Any] | None:
         response = self._client.get_item(
-            TableName=self._table, Key={"approval_id": _s(key)}, ConsistentRead=True
+            TableName=self._table, Key=_attributes({"approval_id": key}), ConsistentRead=True
         )
-        return dict(response["Item"]) if "Item" in response else None
+        if "Item" not in response:
+            return None
+        return {name: _deserialize(value) for name, value in response["Item"].items()}
 
     # --- writes -----------------------------------------------------------------------
 
     def create(self, approval: Approval) -> bool:
-        expires_at = _n(approval.link_expires + RETENTION_SECONDS)
+        expires_at = approval.link_expires + RETENTION_SECONDS
         try:
             self._client.transact_write_items(
                 TransactItems=[
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {**_to_item(approval), "expires_at": expires_at},
+                            "Item": _attributes({**_to_item(approval), "expires_at": expires_at}),
                             "ConditionExpression": "attribute_not_exists(approval_id)",
                         }
                     },
                     {
                         "Put": {
                             "TableName": self._table,
-                            "Item": {
-                                "approval_id": _s(lookup_key(approval.order_id)),
-                                "kind": _s(KIND_ORDER_LOOKUP),
-                                "target": _s(approval.approval_id),
-                                "expires_at": expires_at,
-                            },
+                            "Item": _attributes(
+                                {
+                                    "approval_id": lookup_key(approval.order_id),
+                                    "kind": KIND_ORDER_LOOKUP,
+                                    "target": approval.approval_id,
+                                    "expires_at": expires_at,
+                                }
+                            ),
                             "ConditionExpression": "attribute_not_exists(approval_id)",
                         }
                     },
                 ]
             )
         except ClientError as error:
-            if _transaction_lost_a_condition(error):
+            if is_condition_failed(error):
                 return False
             raise
         return True
 
     def mark_notified(self, approval_id: str) -> None:
-        self._update(approval_id, "SET owner_notified = :true", {":true": {"BOOL": True}})
+        self._update(approval_id, "SET owner_notified = :true", {":true": True})
 
     def record_decision(
         self,
@@ -117,12 +121,12 @@ class DynamoApprovalStore:
         comment: str | None,
         event_id: uuid.UUID,
     ) -> bool:
-        values: dict[str, AttributeValueTypeDef] = {
-            ":status": _s(status.value),
-            ":decided_at": _ts(decided_at),
-            ":event_id": _s(str(event_id)),
-            ":false": {"BOOL": False},
-            ":pending": _s(ApprovalStatus.PENDING.value),
+        values: dict[str, Any] = {
+            ":status": status.value,
+            ":decided_at": decided_at.isoformat(),
+            ":event_id": str(event_id),
+            ":false": False,
+            ":pending": ApprovalStatus.PENDING.value,
         }
         assignments = [
             "#status = :status",
@@ -132,7 +136,7 @@ class DynamoApprovalStore:
         ]
         if comment is not None:
             assignments.append("#comment = :comment")
-            values[":comment"] = _s(comment)
+            values[":comment"] = comment
         return self._update(
             approval_id,
             "SET " + ", ".join(assignments),
@@ -141,17 +145,17 @@ class DynamoApprovalStore:
         )
 
     def mark_published(self, approval_id: str) -> None:
-        self._update(approval_id, "SET decision_published = :true", {":true": {"BOOL": True}})
+        self._update(approval_id, "SET decision_published = :true", {":true": True})
 
     def cancel_pending(self, approval_id: str, reason: CancelReason, at: datetime) -> bool:
         return self._update(
             approval_id,
             "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason",
             {
-                ":cancelled": _s(ApprovalStatus.CANCELLED.value),
-                ":at": _ts(at),
-                ":reason": _s(reason),
-                ":pending": _s(ApprovalStatus.PENDING.value),
+                ":cancelled": ApprovalStatus.CANCELLED.value,
+                ":at": at.isoformat(),
+                ":reason": reason,
+                ":pending": ApprovalStatus.PENDING.value,
             },
             condition="#status = :pending",
         )
@@ -161,7 +165,7 @@ class DynamoApprovalStore:
         self._update(
             approval_id,
             "SET cancelled_at = :at, cancel_reason = :reason",
-            {":at": _ts(at), ":reason": _s(reason)},
+            {":at": at.isoformat(), ":reason": reason},
             condition="attribute_not_exists(cancelled_at)",
         )
 
@@ -169,7 +173,7 @@ class DynamoApprovalStore:
         self,
         approval_id: str,
         expression: str,
-        values: dict[str, AttributeValueTypeDef],
+        values: dict[str, Any],
         *,
         condition: str | None = None,
     ) -> bool:
@@ -180,78 +184,54 @@ class DynamoApprovalStore:
             if name in expression or (condition and name in condition)
         }
         names["#kind"] = "kind"
-        values = {**values, ":approval": _s(KIND_APPROVAL)}
+        values = {**values, ":approval": KIND_APPROVAL}
         # Only ever update an existing approval item (never create one, never a lookup item).
         guard = "#kind = :approval" + (f" AND ({condition})" if condition else "")
         args: dict[str, Any] = {
             "TableName": self._table,
-            "Key": {"approval_id": _s(approval_id)},
+            "Key": _attributes({"approval_id": approval_id}),
             "UpdateExpression": expression,
             "ConditionExpression": guard,
-            "ExpressionAttributeValues": values,
+            "ExpressionAttributeValues": _attributes(values),
             "ExpressionAttributeNames": names,
         }
         try:
             self._client.update_item(**args)
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            if is_condition_failed(error):
                 return False
             raise
         return True
 
 
-def _transaction_lost_a_condition(error: ClientError) -> bool:
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    reasons = error.response.get("CancellationReasons", [])
-    # Only a failed condition means "already there"; a conflict or throttle must be retried.
-    return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
-
-
-def _to_item(approval: Approval) -> dict[str, AttributeValueTypeDef]:
-    item: dict[str, AttributeValueTypeDef] = {
-        "approval_id": _s(approval.approval_id),
-        "kind": _s(KIND_APPROVAL),
-        "order_id": _s(approval.order_id),
-        "order": _s(approval.order.model_dump_json()),
-        "requested_at": _ts(approval.requested_at),
-        "deadline": _ts(approval.deadline),
-        "link_expires": _n(approval.link_expires),
-        "status": _s(approval.status.value),
-        "owner_notified": {"BOOL": approval.owner_notified},
-        "decision_published": {"BOOL": approval.decision_published},
+def _to_item(approval: Approval) -> dict[str, Any]:
+    return {
+        "approval_id": approval.approval_id,
+        "kind": KIND_APPROVAL,
+        "order_id": approval.order_id,
+        "order": approval.order.model_dump_json(),
+        "requested_at": approval.requested_at.isoformat(),
+        "deadline": approval.deadline.isoformat(),
+        "link_expires": approval.link_expires,
+        "status": approval.status.value,
+        "owner_notified": approval.owner_notified,
+        "decision_published": approval.decision_published,
+        "decided_at": _iso(approval.decided_at),
+        "comment": approval.comment,
+        "decision_event_id": (
+            str(approval.decision_event_id) if approval.decision_event_id is not None else None
+        ),
+        "cancelled_at": _iso(approval.cancelled_at),
+        "cancel_reason": approval.cancel_reason,
     }
-    if approval.decided_at is not None:
-        item["decided_at"] = _ts(approval.decided_at)
-    if approval.comment is not None:
-        item["comment"] = _s(approval.comment)
-    if approval.decision_event_id is not None:
-        item["decision_event_id"] = _s(str(approval.decision_event_id))
-    if approval.cancelled_at is not None:
-        item["cancelled_at"] = _ts(approval.cancelled_at)
-    if approval.cancel_reason is not None:
-        item["cancel_reason"] = _s(approval.cancel_reason)
-    return item
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def _from_item(item: dict[str, Any]) -> Approval:
-    def text(name: str) -> str | None:
-        return item[name]["S"] if name in item else None
-
-    return Approval.model_validate(
-        {
-            "approval_id": item["approval_id"]["S"],
-            "order": OrderSummary.model_validate_json(item["order"]["S"]),
-            "requested_at": item["requested_at"]["S"],
-            "deadline": item["deadline"]["S"],
-            "link_expires": int(item["link_expires"]["N"]),
-            "status": item["status"]["S"],
-            "owner_notified": item.get("owner_notified", {}).get("BOOL", False),
-            "decided_at": text("decided_at"),
-            "comment": text("comment"),
-            "decision_event_id": text("decision_event_id"),
-            "decision_published": item.get("decision_published", {}).get("BOOL", False),
-            "cancelled_at": text("cancelled_at"),
-            "cancel_reason": text("cancel_reason"),
-        }
-    )
+    fields = {name: item.get(name) for name in Approval.model_fields if name in item}
+    fields["order"] = OrderSummary.model_validate_json(item["order"])
+    fields["link_expires"] = int(item["link_expires"])
+    return Approval.model_validate(fields)

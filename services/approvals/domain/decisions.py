@@ -20,16 +20,16 @@ from events.models import (
     OrderRejectedData,
 )
 from events.publisher import EventPublisher
-from services.approvals.adapters.ports import ApprovalStore
-from services.approvals.domain.outcomes import (
+from services.approvals.domain.answers import (
     AlreadyDecided,
     AwaitingConfirmation,
     Cancelled,
     DecisionRecorded,
-    Outcome,
+    LinkAnswer,
     UnknownApproval,
     WindowClosed,
 )
+from services.approvals.domain.ports import ApprovalStore
 from services.approvals.models import STATUS_OF_DECISION, Approval, Decision
 
 
@@ -41,7 +41,7 @@ class DecisionNotPublishedError(RuntimeError):
         super().__init__(f"decision for order {approval.order_id} recorded but not published")
 
 
-def view(store: ApprovalStore, approval_id: str, decision: Decision, now: datetime) -> Outcome:
+def view(store: ApprovalStore, approval_id: str, decision: Decision, now: datetime) -> LinkAnswer:
     """What a GET on a valid link shows. Never changes anything."""
     approval = store.get(approval_id)
     if approval is None:
@@ -63,7 +63,7 @@ def decide(
     decision: Decision,
     comment: str | None,
     now: datetime,
-) -> Outcome:
+) -> LinkAnswer:
     """Record ``decision`` if nobody was first, and put it on the bus.
 
     Raises ``DecisionNotPublishedError`` when the event could not be published; the decision
@@ -122,7 +122,7 @@ def decision_event(approval: Approval) -> OrderApproved | OrderRejected:
     )
 
 
-def _publish(store: ApprovalStore, publisher: EventPublisher, approval: Approval) -> Outcome:
+def _publish(store: ApprovalStore, publisher: EventPublisher, approval: Approval) -> LinkAnswer:
     try:
         publisher.publish([decision_event(approval)])
     except Exception as error:
@@ -142,7 +142,7 @@ def _awaits_republish(approval: Approval, decision: Decision) -> bool:
     )
 
 
-def _settled(approval: Approval) -> Outcome:
+def _settled(approval: Approval) -> LinkAnswer:
     if approval.cancelled_at is not None:
         return Cancelled(approval)
     return AlreadyDecided(approval)

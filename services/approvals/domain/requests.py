@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from events.models import ApprovalRequested, OrderCancelled, OrderSummary
-from services.approvals.adapters.ports import ApprovalStore, OwnerNotifier
+from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNotifier, OwnerRequest
 from services.approvals.links import LinkSigner, new_approval_id
 from services.approvals.models import Approval, ApprovalStatus, Decision
-from services.approvals.rendering import OwnerLinks, owner_message
+
+OWNER_NOTIFIED = "owner-notified"
+
+WorkflowEvent = ApprovalRequested | OrderCancelled
+WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (ApprovalRequested, OrderCancelled)
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,27 @@ def request_approval(
     if now >= approval.deadline:
         # A very late delivery (e.g. a DLQ redrive): the workflow has already timed out.
         return "past-deadline"
-    notifier.send(owner_message(approval, signed_links(signer, links.base_url, approval)))
+    notifier.send(OwnerRequest(approval, signed_links(signer, links.base_url, approval)))
     # Marked after sending: a crash in between means one more message, never none.
     store.mark_notified(approval.approval_id)
-    return "owner-notified"
+    return OWNER_NOTIFIED
+
+
+def on_workflow_event(
+    event: WorkflowEvent,
+    *,
+    store: ApprovalStore,
+    notifier: OwnerNotifier,
+    signer: LinkSigner,
+    links: LinkSettings,
+    now: datetime,
+) -> str:
+    """Open the approval the workflow asks for, or close it when the order is cancelled."""
+    if isinstance(event, OrderCancelled):
+        return close_on_cancel(event, store=store)
+    return request_approval(
+        event, store=store, notifier=notifier, signer=signer, links=links, now=now
+    )
 
 
 def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -23,20 +23,26 @@ from events.publisher import EventPublisher
 from services.approvals.adapters.publisher import bus_publisher
 from services.approvals.adapters.signing_key import SecretSigningKey
 from services.approvals.adapters.table import DynamoApprovalStore
+from services.approvals.domain.answers import DecisionRecorded, LinkAnswer
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
-from services.approvals.domain.outcomes import Outcome
 from services.approvals.handlers.http import html_response, read_form
-from services.approvals.links import LinkProblem, LinkSigner, RefusedLink, VerifiedLink
-from services.approvals.rendering import (
+from services.approvals.handlers.pages import (
+    answer_page,
     error_page,
-    outcome_page,
     problem_page,
     publish_failed_page,
 )
+from services.approvals.links import LinkProblem, LinkSigner, RefusedLink, VerifiedLink
+from services.approvals.models import Decision
 from services.approvals.settings import DecisionSettings
+from services.common.observability import count
 
 logger = Logger(service="approvals")
+tracer = Tracer(service="approvals")
+metrics = Metrics(service="approvals")
 app = LambdaFunctionUrlResolver()
+
+DECIDED_METRICS = {Decision.APPROVE: "DecidedApprove", Decision.REJECT: "DecidedReject"}
 
 
 @dataclass(frozen=True)
@@ -64,8 +70,8 @@ def show_approval(approval_id: str) -> Response[str]:
     check = deps.signer.verify(approval_id, app.current_event.query_string_parameters, now)
     if isinstance(check, RefusedLink):
         return _refused(check.problem)
-    outcome = view(deps.store, check.approval_id, check.decision, now)
-    return _answer(outcome, check, posted=False)
+    answer = view(deps.store, check.approval_id, check.decision, now)
+    return _answer(answer, check, posted=False)
 
 
 @app.post("/approvals/<approval_id>")
@@ -80,7 +86,7 @@ def record_decision(approval_id: str) -> Response[str]:
     if isinstance(check, RefusedLink):
         return _refused(check.problem)
     try:
-        outcome = decide(
+        answer = decide(
             deps.store,
             deps.publisher,
             approval_id=check.approval_id,
@@ -95,7 +101,7 @@ def record_decision(approval_id: str) -> Response[str]:
             exc_info=error.__cause__,
         )
         return html_response(publish_failed_page(check, form.comment))
-    return _answer(outcome, check, posted=True)
+    return _answer(answer, check, posted=True)
 
 
 @app.not_found
@@ -112,17 +118,19 @@ def unexpected_error(_: Exception) -> Response[str]:
 app.exception_handler(Exception)(unexpected_error)
 
 
-def _answer(outcome: Outcome, link: VerifiedLink, *, posted: bool) -> Response[str]:
-    approval = getattr(outcome, "approval", None)
+def _answer(answer: LinkAnswer, link: VerifiedLink, *, posted: bool) -> Response[str]:
+    approval = getattr(answer, "approval", None)
     logger.info(
         "decision page",
         extra={
             "order_id": approval.order_id if approval else None,
-            "outcome": type(outcome).__name__,
+            "outcome": type(answer).__name__,
             "method": "POST" if posted else "GET",
         },
     )
-    return html_response(outcome_page(outcome, link, posted=posted))
+    if isinstance(answer, DecisionRecorded) and answer.approval.decision is not None:
+        count(metrics, DECIDED_METRICS[answer.approval.decision])
+    return html_response(answer_page(answer, link, posted=posted))
 
 
 def _refused(problem: LinkProblem) -> Response[str]:
@@ -131,5 +139,7 @@ def _refused(problem: LinkProblem) -> Response[str]:
 
 
 @logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

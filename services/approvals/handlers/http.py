@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
 
-from services.approvals.rendering import Page
+from services.approvals.handlers.pages import Page
 
 MAX_COMMENT_CHARS = 500
 _MAX_FORM_FIELDS = 10

@@ -8,20 +8,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.models import ApprovalRequested, Event, OrderCancelled, utc_now
+from events.models import utc_now
 from services.approvals.adapters.notifier import SnsOwnerNotifier
 from services.approvals.adapters.signing_key import SecretSigningKey
 from services.approvals.adapters.table import DynamoApprovalStore
-from services.approvals.domain.requests import LinkSettings, close_on_cancel, request_approval
+from services.approvals.domain.requests import (
+    OWNER_NOTIFIED,
+    WORKFLOW_EVENTS,
+    LinkSettings,
+    WorkflowEvent,
+    on_workflow_event,
+)
 from services.approvals.links import LinkSigner
 from services.approvals.settings import RequestSettings
-from services.common.consumer import UnexpectedEventError, consume_events
+from services.common.consumer import consume_events
+from services.common.observability import count
 
 logger = Logger(service="approvals")
+tracer = Tracer(service="approvals")
+metrics = Metrics(service="approvals")
 
 
 @dataclass(frozen=True)
@@ -44,28 +53,29 @@ def dependencies() -> RequestDependencies:
     )
 
 
-def handle(event: Event) -> str:
+def handle(event: WorkflowEvent) -> str:
     deps = dependencies()
-    if isinstance(event, ApprovalRequested):
-        return request_approval(
-            event,
-            store=deps.store,
-            notifier=deps.notifier,
-            signer=deps.signer,
-            links=deps.links,
-            now=utc_now(),
-        )
-    if isinstance(event, OrderCancelled):
-        return close_on_cancel(event, store=deps.store)
-    raise UnexpectedEventError(f"{event.detail_type} is not handled here")
+    result = on_workflow_event(
+        event,
+        store=deps.store,
+        notifier=deps.notifier,
+        signer=deps.signer,
+        links=deps.links,
+        now=utc_now(),
+    )
+    if result == OWNER_NOTIFIED:
+        count(metrics, "ApprovalRequested")
+    return result
 
 
 @logger.inject_lambda_context
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return consume_events(
         event,
         context,
-        accepts=(ApprovalRequested, OrderCancelled),
+        accepts=WORKFLOW_EVENTS,
         handle=handle,
         logger=logger,
     )

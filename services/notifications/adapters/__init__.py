@@ -1,1 +1,1 @@
-"""The ledger, the mailer and the renderer: Protocols and their real implementations."""
+"""The ledger, the mailer and the renderer: real implementations of the domain's ports."""

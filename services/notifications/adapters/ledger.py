@@ -6,10 +6,12 @@ SES message id and time; never the customer's address or name.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
+from botocore.exceptions import ClientError
+
+from services.common.dynamo import is_condition_failed
 from services.notifications.models import Claim, EmailKind, LedgerEntry, LedgerStatus
 
 if TYPE_CHECKING:
@@ -35,8 +37,10 @@ class DynamoDbSentEmailLedger:
                 },
                 ConditionExpression="attribute_not_exists(order_id)",
             )
-        except self._client.exceptions.ConditionalCheckFailedException:
-            return False
+        except ClientError as error:
+            if is_condition_failed(error):
+                return False
+            raise
         return True
 
     def entry(self, order_id: str, kind: EmailKind) -> LedgerEntry | None:
@@ -56,8 +60,7 @@ class DynamoDbSentEmailLedger:
         )
 
     def release(self, claim: Claim) -> None:
-        # A failed condition means it is no longer our unsent claim: nothing of ours to drop.
-        with contextlib.suppress(self._client.exceptions.ConditionalCheckFailedException):
+        try:
             self._client.delete_item(
                 TableName=self._table,
                 Key=_key(claim.order_id, claim.kind),
@@ -68,6 +71,10 @@ class DynamoDbSentEmailLedger:
                     ":sending": {"S": "sending"},
                 },
             )
+        except ClientError as error:
+            # A failed condition means it is no longer our unsent claim: nothing of ours to drop.
+            if not is_condition_failed(error):
+                raise
 
     def mark_sent(self, claim: Claim, *, message_id: str, sent_at: datetime) -> None:
         self._client.update_item(

@@ -8,7 +8,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
-from services.notifications.adapters.ports import EmailNotSentError
+from services.notifications.domain.ports import EmailNotSentError
 from services.notifications.models import RenderedEmail
 
 if TYPE_CHECKING:

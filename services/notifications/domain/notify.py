@@ -34,7 +34,7 @@ from events.models import (
     OrderShipped,
     utc_now,
 )
-from services.notifications.adapters.ports import (
+from services.notifications.domain.ports import (
     EmailNotSentError,
     Mailer,
     Renderer,
@@ -58,7 +58,7 @@ KIND_BY_EVENT: dict[type[CustomerEvent], EmailKind] = {
 }
 
 
-class Outcome(StrEnum):
+class EmailDelivery(StrEnum):
     SENT = "sent"
     ALREADY_SENT = "already_sent"
     # Claimed by another delivery that is sending now, or that died mid-send (at most once).
@@ -72,7 +72,7 @@ def notify(
     renderer: Renderer,
     *,
     now: Callable[[], datetime] = utc_now,
-) -> Outcome:
+) -> EmailDelivery:
     """Send the email ``event`` calls for, unless this order already got (or is getting) it."""
     kind = KIND_BY_EVENT[type(event)]
     # Render before claiming: a template error must not leave a claim behind.
@@ -87,14 +87,14 @@ def notify(
     if not ledger.claim(claim):
         existing = ledger.entry(claim.order_id, kind)
         if existing is not None and existing.status == "sent":
-            return Outcome.ALREADY_SENT
+            return EmailDelivery.ALREADY_SENT
         # A claim released between our write and our read also lands here: the delivery
         # that released it is redelivered and sends, so skipping is still right.
-        return Outcome.CLAIM_PENDING
+        return EmailDelivery.CLAIM_PENDING
     try:
         message_id = mailer.send(event.data.customer.email, email)
     except EmailNotSentError:
         ledger.release(claim)
         raise
     ledger.mark_sent(claim, message_id=message_id, sent_at=now())
-    return Outcome.SENT
+    return EmailDelivery.SENT

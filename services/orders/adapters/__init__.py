@@ -1,1 +1,1 @@
-"""What the orders domain talks to: the store protocol and its DynamoDB implementation."""
+"""What the orders domain talks to: the DynamoDB implementation of its store port."""

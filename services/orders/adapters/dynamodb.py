@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
+from services.common.dynamo import is_condition_failed
+from services.common.errors import field_problems
+from services.orders.domain.ports import OrderAlreadyExistsError, StatusChange
 from services.orders.models import Order, OrderStatus
 
 if TYPE_CHECKING:
@@ -28,11 +30,7 @@ class MalformedOrderItemError(ValueError):
     with them, never their values (one may be the customer's email address)."""
 
     def __init__(self, error: ValidationError) -> None:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(item)'}: {e['msg']}"
-            for e in error.errors(include_url=False, include_input=False, include_context=False)
-        )
-        super().__init__(f"not an order item: {problems}")
+        super().__init__(f"not an order item: {field_problems(error, root='(item)')}")
 
 
 def order_from_item(item: Mapping[str, Any]) -> Order:
@@ -43,10 +41,6 @@ def order_from_item(item: Mapping[str, Any]) -> Order:
         return Order.model_validate(fields)
     except ValidationError as error:
         raise MalformedOrderItemError(error) from None
-
-
-def _condition_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 class DynamoOrdersStore:
@@ -60,7 +54,7 @@ class DynamoOrdersStore:
                 ConditionExpression="attribute_not_exists(order_id)",
             )
         except ClientError as error:
-            if _condition_failed(error):
+            if is_condition_failed(error):
                 raise OrderAlreadyExistsError(order.order_id) from error
             raise
 
@@ -84,7 +78,7 @@ class DynamoOrdersStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if not _condition_failed(error):
+            if not is_condition_failed(error):
                 raise
             # With ALL_OLD the failure carries the current item, if there is one.
             return StatusChange.NOT_FORWARD if "Item" in error.response else StatusChange.MISSING

@@ -9,7 +9,7 @@ from datetime import datetime
 from pydantic import TypeAdapter, ValidationError
 
 from events.models import Customer, LineItem, OrderId
-from services.orders.adapters.store import OrdersStore
+from services.orders.domain.ports import OrdersStore
 from services.orders.models import Order, OrderStatus, OrderView, PlaceOrderRequest
 
 Clock = Callable[[], datetime]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from events.models import ApprovalRequested, FeedbackDue, OrderCancelled, OrderShipped
-from services.orders.adapters.store import OrdersStore, StatusChange
+from services.orders.domain.ports import OrdersStore, StatusChange
 from services.orders.models import OrderStatus
 
 StatusEvent = ApprovalRequested | OrderShipped | FeedbackDue

@@ -13,35 +13,31 @@ before anything is written.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Header
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
 )
-from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from events.models import utc_now
+from services.common.errors import field_errors
+from services.common.observability import count
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.store import OrdersStore
+from services.orders.adapters.idempotency import IdempotentPlacement
 from services.orders.domain.placing import get_order, place_order
+from services.orders.domain.ports import OrdersStore
 from services.orders.models import (
     ErrorMessage,
     OrderView,
@@ -50,8 +46,6 @@ from services.orders.models import (
 )
 from services.orders.settings import OrdersSettings
 
-IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
-IDEMPOTENCY_KEY_PREFIX = "orders-place"  # stable across function names and stacks
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_REUSED = (
     "This Idempotency-Key was already used with a different request body; "
@@ -60,16 +54,15 @@ KEY_REUSED = (
 KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
 
 logger = Logger(service="orders")
+tracer = Tracer(service="orders")
+metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
-
-PlaceFn = Callable[..., dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class Dependencies:
     store: OrdersStore
-    idempotency: IdempotencyConfig
-    place_once: PlaceFn  # the placement behind Powertools idempotency, by Idempotency-Key
+    place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
 
 
 @functools.cache
@@ -77,39 +70,17 @@ def dependencies() -> Dependencies:
     """Built once per execution environment, on first use (so importing stays cheap)."""
     settings = OrdersSettings()
     store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
-    config = IdempotencyConfig(
-        event_key_jmespath="idempotency_key",
-        payload_validation_jmespath="request",
-        expires_after_seconds=IDEMPOTENCY_TTL_SECONDS,
-        response_hook=_mark_replayed,
+    place_once = IdempotentPlacement(
+        lambda request: _place(request, store), table_name=settings.orders_idempotency_table_name
     )
-
-    # ``attempt`` is what Powertools looks at: the key names the record, the request body is
-    # hashed and compared on a retry (a different body is an IdempotencyValidationError).
-    def place(*, request: PlaceOrderRequest, attempt: dict[str, Any]) -> dict[str, Any]:
-        return _place(request, store)
-
-    place_once: PlaceFn = idempotent_function(
-        place,
-        data_keyword_argument="attempt",
-        persistence_store=DynamoDBPersistenceLayer(
-            table_name=settings.orders_idempotency_table_name
-        ),
-        config=config,
-        key_prefix=IDEMPOTENCY_KEY_PREFIX,
-    )
-    return Dependencies(store=store, idempotency=config, place_once=place_once)
+    return Dependencies(store=store, place_once=place_once)
 
 
 def _place(request: PlaceOrderRequest, store: OrdersStore) -> dict[str, Any]:
     order = place_order(request, store=store, clock=utc_now)
     logger.info("order placed", extra={"order_id": order.order_id})
+    count(metrics, "OrderPlaced")
     return {"order": order.view().model_dump(mode="json"), "replayed": False}
-
-
-def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:
-    # Called only when the stored response is returned instead of placing an order.
-    return {**response, "replayed": True}
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -168,9 +139,8 @@ def post_order(
     if idempotency_key is None:
         result = _place(request, deps.store)
     else:
-        attempt = {"idempotency_key": idempotency_key, "request": request.model_dump(mode="json")}
         try:
-            result = deps.place_once(request=request, attempt=attempt)
+            result = deps.place_once(request, idempotency_key)
         except IdempotencyValidationError:
             raise ServiceError(409, KEY_REUSED) from None
         except IdempotencyAlreadyInProgressError:
@@ -212,10 +182,7 @@ def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
         content_type=content_types.APPLICATION_JSON,
         body={
             "statusCode": 422,
-            "detail": [
-                {"loc": list(e["loc"]), "type": e["type"], "msg": e.get("msg", "")}
-                for e in error.errors()
-            ],
+            "detail": field_errors(error.errors()),
         },
     )
 
@@ -224,6 +191,8 @@ app.exception_handler(RequestValidationError)(invalid_request)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    dependencies().idempotency.register_lambda_context(context)
+    dependencies().place_once.config.register_lambda_context(context)
     return app.resolve(event, context)

@@ -13,7 +13,7 @@ import functools
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -32,6 +32,7 @@ from services.orders.adapters.dynamodb import order_from_item
 from services.orders.domain.outbox import publish_order_placed
 
 logger = Logger(service="orders")
+tracer = Tracer(service="orders")
 
 
 @functools.cache
@@ -56,6 +57,7 @@ def record_handler(record: DynamoDBRecord) -> None:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event,

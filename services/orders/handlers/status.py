@@ -6,17 +6,18 @@ import functools
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.store import OrdersStore
+from services.orders.domain.ports import OrdersStore
 from services.orders.domain.progress import WORKFLOW_EVENTS, apply_workflow_event
 from services.orders.settings import OrdersTableSettings
 
 logger = Logger(service="orders")
+tracer = Tracer(service="orders")
 
 
 @functools.cache
@@ -26,6 +27,7 @@ def store() -> OrdersStore:
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     orders = store()
     return consume_events(

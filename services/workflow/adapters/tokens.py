@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from services.common.dynamo import is_condition_failed
 from services.workflow.domain.ports import TokenRecord, TokenStatus
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
-CONDITION_FAILED = "ConditionalCheckFailedException"
+
+_serialize = TypeSerializer().serialize
+_deserialize = TypeDeserializer().deserialize
 
 
 def _timestamp(value: datetime) -> str:
@@ -38,17 +43,19 @@ class DynamoTokenStore:
                 # A newer request (a later token of the same order) replaces an older one;
                 # the same request again, or an older one, leaves the record alone.
                 ConditionExpression="attribute_not_exists(order_id) OR requested_at < :requested",
-                ExpressionAttributeValues={":requested": {"S": _timestamp(record.requested_at)}},
+                ExpressionAttributeValues=_attributes(
+                    {":requested": _timestamp(record.requested_at)}
+                ),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == CONDITION_FAILED:
+            if is_condition_failed(error):
                 return False
             raise
         return True
 
     def get(self, order_id: str) -> TokenRecord | None:
         item = self._client.get_item(
-            TableName=self._table, Key={"order_id": {"S": order_id}}, ConsistentRead=True
+            TableName=self._table, Key=_attributes({"order_id": order_id}), ConsistentRead=True
         ).get("Item")
         return _record(item) if item else None
 
@@ -56,18 +63,20 @@ class DynamoTokenStore:
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"order_id": {"S": order_id}},
+                Key=_attributes({"order_id": order_id}),
                 UpdateExpression="SET #status = :announced",
                 ConditionExpression="task_token = :token AND #status = :stored",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":token": {"S": task_token},
-                    ":stored": {"S": TokenStatus.STORED.value},
-                    ":announced": {"S": TokenStatus.ANNOUNCED.value},
-                },
+                ExpressionAttributeValues=_attributes(
+                    {
+                        ":token": task_token,
+                        ":stored": TokenStatus.STORED.value,
+                        ":announced": TokenStatus.ANNOUNCED.value,
+                    }
+                ),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] != CONDITION_FAILED:
+            if not is_condition_failed(error):
                 raise
 
     def mark_used(
@@ -76,61 +85,61 @@ class DynamoTokenStore:
         try:
             self._client.update_item(
                 TableName=self._table,
-                Key={"order_id": {"S": order_id}},
+                Key=_attributes({"order_id": order_id}),
                 UpdateExpression=(
                     "SET #status = :used, decision = :decision, outcome = :outcome, used_at = :at"
                 ),
                 ConditionExpression="task_token = :token AND #status <> :used",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":token": {"S": task_token},
-                    ":used": {"S": TokenStatus.USED.value},
-                    ":decision": {"S": decision},
-                    ":outcome": {"S": outcome},
-                    ":at": {"S": _timestamp(at)},
-                },
+                ExpressionAttributeValues=_attributes(
+                    {
+                        ":token": task_token,
+                        ":used": TokenStatus.USED.value,
+                        ":decision": decision,
+                        ":outcome": outcome,
+                        ":at": _timestamp(at),
+                    }
+                ),
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == CONDITION_FAILED:
+            if is_condition_failed(error):
                 return False
             raise
         return True
 
 
+def _attributes(values: Mapping[str, Any]) -> dict[str, AttributeValueTypeDef]:
+    return {name: _serialize(value) for name, value in values.items()}
+
+
 def _item(record: TokenRecord) -> dict[str, AttributeValueTypeDef]:
-    item: dict[str, AttributeValueTypeDef] = {
-        "order_id": {"S": record.order_id},
-        "task_token": {"S": record.task_token},
-        "execution_arn": {"S": record.execution_arn},
-        "requested_at": {"S": _timestamp(record.requested_at)},
-        "approval_deadline": {"S": _timestamp(record.approval_deadline)},
-        "expires_at": {"N": str(int(record.expires_at.timestamp()))},  # TTL: epoch seconds
-        "status": {"S": record.status.value},
+    fields: dict[str, Any] = {
+        "order_id": record.order_id,
+        "task_token": record.task_token,
+        "execution_arn": record.execution_arn,
+        "requested_at": _timestamp(record.requested_at),
+        "approval_deadline": _timestamp(record.approval_deadline),
+        "expires_at": int(record.expires_at.timestamp()),  # TTL: epoch seconds
+        "status": record.status.value,
+        "decision": record.decision,
+        "outcome": record.outcome,
+        "used_at": _timestamp(record.used_at) if record.used_at is not None else None,
     }
-    if record.decision is not None:
-        item["decision"] = {"S": record.decision}
-    if record.outcome is not None:
-        item["outcome"] = {"S": record.outcome}
-    if record.used_at is not None:
-        item["used_at"] = {"S": _timestamp(record.used_at)}
-    return item
+    return _attributes({name: value for name, value in fields.items() if value is not None})
 
 
-def _record(item: dict[str, AttributeValueTypeDef]) -> TokenRecord:
-    def text(name: str) -> str | None:
-        value = item.get(name)
-        return value["S"] if value else None
-
-    used_at = text("used_at")
+def _record(item: Mapping[str, AttributeValueTypeDef]) -> TokenRecord:
+    fields = {name: _deserialize(value) for name, value in item.items()}
+    used_at = fields.get("used_at")
     return TokenRecord(
-        order_id=item["order_id"]["S"],
-        task_token=item["task_token"]["S"],
-        execution_arn=item["execution_arn"]["S"],
-        requested_at=_datetime(item["requested_at"]["S"]),
-        approval_deadline=_datetime(item["approval_deadline"]["S"]),
-        expires_at=datetime.fromtimestamp(int(item["expires_at"]["N"]), UTC),
-        status=TokenStatus(item["status"]["S"]),
-        decision=text("decision"),
-        outcome=text("outcome"),
+        order_id=fields["order_id"],
+        task_token=fields["task_token"],
+        execution_arn=fields["execution_arn"],
+        requested_at=_datetime(fields["requested_at"]),
+        approval_deadline=_datetime(fields["approval_deadline"]),
+        expires_at=datetime.fromtimestamp(int(fields["expires_at"]), UTC),
+        status=TokenStatus(fields["status"]),
+        decision=fields.get("decision"),
+        outcome=fields.get("outcome"),
         used_at=_datetime(used_at) if used_at else None,
     )

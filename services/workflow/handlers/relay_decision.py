@@ -10,21 +10,22 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderApproved, OrderRejected, utc_now
 from services.common.consumer import consume_events
+from services.common.observability import count
 from services.workflow.adapters.stepfunctions import StepFunctionsTaskResults
 from services.workflow.adapters.tokens import DynamoTokenStore
 from services.workflow.domain.relay import DecisionOutcome, TokenNotFoundError, relay_decision
-from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.handlers import SERVICE
 from services.workflow.settings import RelaySettings
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(service=SERVICE)
 
 DECISIONS: tuple[type[OrderApproved] | type[OrderRejected], ...] = (OrderApproved, OrderRejected)
 
@@ -51,13 +52,14 @@ def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
     except TokenNotFoundError:
         # Counted so an alarm can see it; the message is retried, then lands in the DLQ.
         logger.warning("no task token for this order; the decision will be retried")
-        metrics.add_metric(name="DecisionWithoutToken", unit=MetricUnit.Count, value=1)
+        count(metrics, "DecisionWithoutToken")
         raise
-    metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+    count(metrics, outcome.value)
     return outcome
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return consume_events(event, context, accepts=DECISIONS, handle=_relay, logger=logger)

@@ -16,8 +16,7 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -26,21 +25,18 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
 
 from events.publisher import EventBridgePublisher
+from services.common.observability import count
 from services.workflow.adapters.tokens import DynamoTokenStore
 from services.workflow.domain.relay import keep_token
-from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
-from services.workflow.models import TokenRequest
+from services.workflow.handlers import SERVICE
+from services.workflow.models import MalformedTokenMessageError, parse_token_request
 from services.workflow.settings import RelaySettings
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
-
-
-class MalformedTokenMessageError(ValueError):
-    """A token message that does not fit ``TokenRequest``; names the fields, not the values."""
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(service=SERVICE)
 
 
 @dataclass(frozen=True)
@@ -58,39 +54,28 @@ def dependencies() -> Dependencies:
     )
 
 
-def parse_token_request(body: str) -> TokenRequest:
-    try:
-        return TokenRequest.model_validate_json(body)
-    except ValidationError as error:
-        # pydantic's message quotes the input (token, email); keep only where and what.
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or '(root)'}: {e['msg']}"
-            for e in error.errors(include_url=False, include_input=False, include_context=False)
-        )
-        raise MalformedTokenMessageError(problems) from None
-
-
 def _record_handler(record: SQSRecord) -> None:
     try:
         request = parse_token_request(record.body)
     except MalformedTokenMessageError as error:
         logger.warning("malformed token message", extra={"problems": str(error)})
-        metrics.add_metric(name="TokenMessageMalformed", unit=MetricUnit.Count, value=1)
+        count(metrics, "TokenMessageMalformed")
         raise
     # Thread-local keys: the local stack runs many handlers of one service at once.
     logger.thread_safe_append_keys(order_id=request.order_id)
     try:
         deps = dependencies()
         outcome = keep_token(request, tokens=deps.tokens, publisher=deps.publisher)
-        metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+        count(metrics, outcome.value)
         logger.info("handled", extra={"outcome": outcome.value})
     finally:
         logger.thread_safe_remove_keys(["order_id"])
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return process_partial_response(
         event=event,
         record_handler=_record_handler,

@@ -6,20 +6,21 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderPlaced
 from services.common.consumer import consume_events
+from services.common.observability import count
 from services.workflow.adapters.stepfunctions import StepFunctionsWorkflows
 from services.workflow.domain.starter import StartOutcome, start_workflow
-from services.workflow.handlers import METRICS_NAMESPACE, SERVICE
+from services.workflow.handlers import SERVICE
 from services.workflow.settings import StarterSettings
 
 logger = Logger(service=SERVICE)
-metrics = Metrics(namespace=METRICS_NAMESPACE, service=SERVICE)
+tracer = Tracer(service=SERVICE)
+metrics = Metrics(service=SERVICE)
 
 
 @cache
@@ -32,11 +33,12 @@ def workflows() -> StepFunctionsWorkflows:
 
 def _start(event: OrderPlaced) -> StartOutcome:
     outcome = start_workflow(event, workflows=workflows())
-    metrics.add_metric(name=outcome.value, unit=MetricUnit.Count, value=1)
+    count(metrics, outcome.value)
     return outcome
 
 
 @logger.inject_lambda_context
+@tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     return consume_events(event, context, accepts=(OrderPlaced,), handle=_start, logger=logger)

@@ -74,7 +74,7 @@ class Approvals:
     # --- the request function (SQS) -------------------------------------------------
 
     def deliver(self, *events: Event) -> dict[str, Any]:
-        return dict(request.handler(sqs_event(*events), lambda_context()))
+        return dict(request.lambda_handler(sqs_event(*events), lambda_context()))
 
     def owner_messages(self) -> list[OwnerMessage]:
         """Every owner message sent so far (SNS -> SQS envelope unwrapped)."""
@@ -102,7 +102,7 @@ class Approvals:
 
     def _invoke(self, http_request: HttpRequest) -> HttpResponse:
         event = function_url_event(http_request)
-        return parse_response(decision.handler(event, lambda_context()))
+        return parse_response(decision.lambda_handler(event, lambda_context()))
 
     # --- the bus ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from services.approvals.handlers.http import SECURITY_HEADERS
 from services.approvals.links import LinkSigner, VerifiedLink, new_approval_id
 from services.approvals.models import Decision
 from tests.integration.approvals.conftest import DECISION_URL, Approvals, lambda_context
+from tests.integration.conftest import EmittedMetrics
 from tests.support.events import sqs_event
 from tests.unit.approvals.fakes import approval_requested, order_cancelled
 
@@ -142,7 +143,7 @@ def test_confirming_a_rejection_puts_one_order_rejected_on_the_bus(approvals: Ap
 
 
 def test_double_post_replay_and_approve_then_reject_make_one_decision(
-    approvals: Approvals,
+    approvals: Approvals, metrics: EmittedMetrics
 ) -> None:
     links = owner_links(approvals, "ord_clicks")
     approve_form = form_fields(approvals.open(links["approve"]))
@@ -162,6 +163,8 @@ def test_double_post_replay_and_approve_then_reject_make_one_decision(
     assert "already approved" in looked_again.text
     assert forms_in(looked_again.text) == []
     assert [e.detail_type for e in approvals.bus_events()] == ["OrderApproved"]
+    assert (metrics["ApprovalRequested"], metrics["DecidedApprove"]) == (1, 1)
+    assert metrics["DecidedReject"] == 0
 
 
 def test_tampered_expired_unknown_and_malformed_links_get_their_pages(
@@ -253,7 +256,7 @@ def test_a_malformed_event_fails_alone_without_blocking_the_batch(approvals: App
     assert result == {"batchItemFailures": []}
 
     batch = sqs_event(request_for("ord_ok2"), raw_bodies=('{"detail-type": "nonsense"}',))
-    outcome = request.handler(batch, lambda_context())
+    outcome = request.lambda_handler(batch, lambda_context())
 
     assert [f["itemIdentifier"] for f in outcome["batchItemFailures"]] == [
         batch["Records"][1]["messageId"]

@@ -19,7 +19,7 @@ import pytest
 from moto import mock_aws
 
 from events.models import ALL_EVENTS, Event
-from events.publisher import EventBridgePublisher, PublishError
+from events.publisher import TRACE_HEADER_ENV_VAR, EventBridgePublisher, PublishError
 from tests.support.polling import wait_until
 from tools.contract.catalogue import EXAMPLES_DIR
 from tools.contract.schemas import validate_detail
@@ -136,6 +136,23 @@ def received(bus: Bus, expected: int, deadline_seconds: float = 10.0) -> list[di
         return found
 
     return wait_until(receive, count=expected, timeout=deadline_seconds, what="the events")
+
+
+def test_the_invocations_trace_header_travels_with_each_entry(
+    bus: Bus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = RecordingClient(bus.events)
+    publisher = EventBridgePublisher(cast("EventBridgeClient", client), BUS)
+    header = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1"
+
+    publisher.publish(some_events(2))
+    monkeypatch.setenv(TRACE_HEADER_ENV_VAR, header)
+    publisher.publish(some_events(2))
+
+    untraced, traced = client.calls
+    assert all("TraceHeader" not in entry for entry in untraced)
+    assert [entry["TraceHeader"] for entry in traced] == [header, header]
+    assert len(received(bus, expected=4)) == 4
 
 
 def test_23_events_go_out_in_3_calls_and_all_arrive(bus: Bus) -> None:

@@ -32,7 +32,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import Event
 from local.provision import ProvisionedService
-from services.notifications.handlers.email import handler
+from services.notifications.handlers.email import lambda_handler
+from tests.integration.conftest import EmittedMetrics
 from tests.integration.notifications.conftest import Outbox
 from tests.support.context import FakeLambdaContext
 from tests.support.events import eventbridge_event, sqs_event
@@ -47,7 +48,8 @@ SENDER = "shop@example.com"
 
 
 def invoke(event: dict[str, Any]) -> PartialItemFailureResponse:
-    return handler(event, cast(LambdaContext, FakeLambdaContext()))
+    response = lambda_handler(event, cast(LambdaContext, FakeLambdaContext()))
+    return cast(PartialItemFailureResponse, response)
 
 
 def failed_ids(response: PartialItemFailureResponse) -> list[str]:
@@ -144,7 +146,7 @@ def test_malformed_records_are_reported_while_the_others_are_sent(outbox: Outbox
 
 
 def test_a_refused_send_is_retried_and_then_sent_once(
-    outbox: Outbox, notifications: ProvisionedService
+    outbox: Outbox, notifications: ProvisionedService, metrics: EmittedMetrics
 ) -> None:
     ses = boto3.client("sesv2")
     ses.delete_email_identity(EmailIdentity=SENDER)
@@ -162,6 +164,7 @@ def test_a_refused_send_is_retried_and_then_sent_once(
     assert failed_ids(retried) == failed_ids(again) == []
     [email] = outbox.delivered
     assert "the shop did not confirm your order in time" in email.body
+    assert (metrics["OrderCancelledFailed"], metrics["OrderCancelledSent"]) == (1, 1)
 
 
 def test_every_kind_goes_out_once_per_order(outbox: Outbox) -> None:

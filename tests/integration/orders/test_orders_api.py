@@ -11,6 +11,7 @@ import pytest
 from services.orders.domain.placing import place_order
 from services.orders.handlers import api
 from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
+from tests.integration.conftest import EmittedMetrics
 from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
 from tests.support.orders import order_body
 
@@ -179,6 +180,18 @@ def test_a_retry_with_the_same_key_and_body_returns_the_same_order(
     assert REPLAYED_HEADER not in first.headers
     assert retry.headers[REPLAYED_HEADER] == "true"
     assert len(orders_table.items()) == 1
+
+
+def test_a_placed_order_is_counted_once_however_often_it_is_retried(
+    http: Http, metrics: EmittedMetrics
+) -> None:
+    key = str(uuid.uuid4())
+
+    http.post(order_body(), idempotency_key=key)
+    http.post(order_body(), idempotency_key=key)
+    http.post(order_body())
+
+    assert metrics["OrderPlaced"] == 2
 
 
 def test_the_same_key_with_another_body_is_a_409(http: Http, orders_table: OrdersTable) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from local.provision import ProvisionedService
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.store import OrderAlreadyExistsError, OrdersStore, StatusChange
+from services.orders.domain.ports import OrderAlreadyExistsError, OrdersStore, StatusChange
 from services.orders.models import OrderStatus
 from tests.support.orders import PLACED_AT
 from tests.unit.orders.fake_store import InMemoryOrdersStore

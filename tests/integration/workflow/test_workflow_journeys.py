@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 from events.models import OrderCancelled, utc_now
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome
+from tests.integration.conftest import EmittedMetrics
 from tests.integration.workflow.conftest import (
-    EmittedMetrics,
     SendTaskCalls,
     WorkflowFactory,
     WorkflowStack,

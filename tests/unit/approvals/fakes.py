@@ -15,7 +15,8 @@ from events.models import (
     OrderCancelled,
 )
 from events.publisher import FailedEntry, PublishError
-from services.approvals.adapters.ports import OwnerMessage
+from services.approvals.adapters.notifier import OwnerMessage, owner_message
+from services.approvals.domain.ports import OwnerRequest
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 from tests.support.orders import example, summary
 
@@ -88,14 +89,16 @@ class InMemoryApprovalStore:
 
 @dataclass
 class RecordingNotifier:
+    """Keeps each request as the SNS notifier would render it."""
+
     sent: list[OwnerMessage] = field(default_factory=list)
     fail_next: int = 0
 
-    def send(self, message: OwnerMessage) -> None:
+    def send(self, request: OwnerRequest) -> None:
         if self.fail_next:
             self.fail_next -= 1
             raise ConnectionError("SNS is unreachable")
-        self.sent.append(message)
+        self.sent.append(owner_message(request))
 
 
 @dataclass

@@ -7,16 +7,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from events.models import OrderApproved, OrderRejected
-from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
-from services.approvals.domain.outcomes import (
+from services.approvals.domain.answers import (
     AlreadyDecided,
     AwaitingConfirmation,
     Cancelled,
     DecisionRecorded,
-    Outcome,
+    LinkAnswer,
     UnknownApproval,
     WindowClosed,
 )
+from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
 from services.approvals.domain.requests import LinkSettings, close_on_cancel, request_approval
 from services.approvals.links import LinkSigner
 from services.approvals.models import Approval, ApprovalStatus, Decision
@@ -68,7 +68,7 @@ def click(
     *,
     comment: str | None = None,
     now: datetime = LATER,
-) -> Outcome:
+) -> LinkAnswer:
     return decide(
         store,
         publisher,

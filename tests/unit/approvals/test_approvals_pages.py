@@ -7,23 +7,19 @@ from datetime import timedelta
 
 import pytest
 
-from services.approvals.domain.outcomes import (
+from services.approvals.adapters.notifier import owner_message
+from services.approvals.domain.answers import (
     AlreadyDecided,
     AwaitingConfirmation,
     Cancelled,
     DecisionRecorded,
     WindowClosed,
 )
+from services.approvals.domain.ports import OwnerLinks, OwnerRequest
 from services.approvals.domain.requests import summary_of
+from services.approvals.handlers.pages import answer_page, error_page, problem_page
 from services.approvals.links import LinkProblem, LinkSigner, VerifiedLink
 from services.approvals.models import Approval, ApprovalStatus, Decision
-from services.approvals.rendering import (
-    OwnerLinks,
-    error_page,
-    outcome_page,
-    owner_message,
-    problem_page,
-)
 from tests.unit.approvals.fakes import BASE_URL, KEY, NOW, approval_requested
 
 HOSTILE_NAME = '<script>alert("x")</script> & Co'
@@ -52,7 +48,7 @@ def test_the_confirmation_page_shows_the_order_and_a_form_carrying_the_signed_li
     approval = make_approval()
     link = link_for(approval, Decision.APPROVE)
 
-    page = outcome_page(AwaitingConfirmation(approval, Decision.APPROVE), link, posted=False)
+    page = answer_page(AwaitingConfirmation(approval, Decision.APPROVE), link, posted=False)
 
     assert page.status_code == 200
     html = page.html
@@ -72,7 +68,7 @@ def test_the_confirmation_page_shows_the_order_and_a_form_carrying_the_signed_li
 
 def test_the_reject_confirmation_offers_only_rejection() -> None:
     approval = make_approval()
-    html = outcome_page(
+    html = answer_page(
         AwaitingConfirmation(approval, Decision.REJECT),
         link_for(approval, Decision.REJECT),
         posted=False,
@@ -92,7 +88,7 @@ def test_customer_text_is_escaped_on_every_page() -> None:
         DecisionRecorded(decided),
         AlreadyDecided(decided),
     ):
-        html = outcome_page(outcome, link, posted=True).html
+        html = answer_page(outcome, link, posted=True).html
         assert "<script>" not in html
         assert "&lt;script&gt;" in html
         assert "<b>ok</b>" not in html
@@ -104,10 +100,10 @@ def test_the_result_page_says_what_was_decided() -> None:
     link = link_for(approved, Decision.APPROVE)
 
     assert "Approved — the customer will be told" in (
-        outcome_page(DecisionRecorded(approved), link, posted=True).html
+        answer_page(DecisionRecorded(approved), link, posted=True).html
     )
     assert "Rejected — the order will be cancelled" in (
-        outcome_page(DecisionRecorded(rejected), link, posted=True).html
+        answer_page(DecisionRecorded(rejected), link, posted=True).html
     )
 
 
@@ -117,8 +113,8 @@ def test_a_later_click_sees_the_earlier_decision_and_when_it_was_made() -> None:
     )
     link = link_for(approved, Decision.REJECT)
 
-    posted = outcome_page(AlreadyDecided(approved), link, posted=True)
-    looked = outcome_page(AlreadyDecided(approved), link, posted=False)
+    posted = answer_page(AlreadyDecided(approved), link, posted=True)
+    looked = answer_page(AlreadyDecided(approved), link, posted=False)
 
     assert posted.status_code == 409
     assert looked.status_code == 200
@@ -153,7 +149,7 @@ def test_a_click_on_a_cancelled_order_says_why_it_was_cancelled(
 ) -> None:
     cancelled = make_approval(cancelled_at=NOW + timedelta(hours=24), **changes)
 
-    html = outcome_page(
+    html = answer_page(
         Cancelled(cancelled), link_for(cancelled, Decision.APPROVE), posted=False
     ).html
 
@@ -165,7 +161,7 @@ def test_a_click_on_a_cancelled_order_says_why_it_was_cancelled(
 def test_a_click_after_the_deadline_says_nobody_answered() -> None:
     approval = make_approval()
 
-    html = outcome_page(
+    html = answer_page(
         WindowClosed(approval), link_for(approval, Decision.APPROVE), posted=True
     ).html
 
@@ -202,7 +198,7 @@ def test_the_owner_message_is_plain_text_with_working_links() -> None:
     approve = f"{BASE_URL}/approvals/{approval.approval_id}?decision=approve&expires=1&sig=a"
     reject = f"{BASE_URL}/approvals/{approval.approval_id}?decision=reject&expires=1&sig=b"
 
-    message = owner_message(approval, OwnerLinks(approve=approve, reject=reject))
+    message = owner_message(OwnerRequest(approval, OwnerLinks(approve=approve, reject=reject)))
 
     assert message.subject == "Order ord_1 needs your approval"
     assert approve in message.text  # no HTML escaping of "&" in a text message

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.notifications.adapters.ports import EmailNotSentError
+from services.notifications.domain.ports import EmailNotSentError
 from services.notifications.models import Claim, EmailKind, LedgerEntry, RenderedEmail
 
 

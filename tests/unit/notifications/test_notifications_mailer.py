@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from services.notifications.adapters.mailer import SesMailer
-from services.notifications.adapters.ports import EmailNotSentError
+from services.notifications.domain.ports import EmailNotSentError
 from services.notifications.models import RenderedEmail
 
 EMAIL = RenderedEmail(subject="Your order ord_1 has shipped", html="<p>Hi</p>", text="Hi")

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from services.notifications.adapters.renderer import JinjaRenderer
-from services.notifications.domain.notify import Outcome, notify
+from services.notifications.domain.notify import EmailDelivery, notify
 from services.notifications.models import EmailKind, RenderedEmail
 from tests.unit.notifications.fakes import InMemoryLedger, RecordingMailer, refused
 from tests.unit.notifications.samples import (
@@ -36,7 +36,7 @@ def test_an_event_sends_its_email_and_records_it(
 ) -> None:
     outcome = notify(order_placed(), ledger, mailer, RENDERER)
 
-    assert outcome is Outcome.SENT
+    assert outcome is EmailDelivery.SENT
     assert [(m.to, m.email.subject) for m in mailer.sent] == [
         ("ada@example.com", "We received your order ord_1001")
     ]
@@ -56,7 +56,7 @@ def test_a_duplicate_delivery_sends_nothing(
     first = notify(event, ledger, mailer, RENDERER)
     second = notify(event, ledger, mailer, RENDERER)
 
-    assert (first, second) == (Outcome.SENT, Outcome.ALREADY_SENT)
+    assert (first, second) == (EmailDelivery.SENT, EmailDelivery.ALREADY_SENT)
     assert len(mailer.sent) == 1
 
 
@@ -67,7 +67,7 @@ def test_another_event_of_the_same_kind_for_the_order_sends_nothing(
     notify(order_cancelled(reason="rejected"), ledger, mailer, RENDERER)
     outcome = notify(order_cancelled(reason="rejected"), ledger, mailer, RENDERER)
 
-    assert outcome is Outcome.ALREADY_SENT
+    assert outcome is EmailDelivery.ALREADY_SENT
     assert len(mailer.sent) == 1
 
 
@@ -93,8 +93,8 @@ def test_a_refused_send_releases_the_claim_so_the_retry_sends_once(
         notify(event, ledger, mailer, RENDERER)
     assert ledger.entry("ord_1001", EmailKind.ORDER_RECEIVED) is None
 
-    assert notify(event, ledger, mailer, RENDERER) is Outcome.SENT
-    assert notify(event, ledger, mailer, RENDERER) is Outcome.ALREADY_SENT
+    assert notify(event, ledger, mailer, RENDERER) is EmailDelivery.SENT
+    assert notify(event, ledger, mailer, RENDERER) is EmailDelivery.ALREADY_SENT
     assert len(mailer.sent) == 1
 
 
@@ -111,7 +111,7 @@ def test_an_unknown_send_outcome_keeps_the_claim_so_no_second_email_goes_out(
     assert entry is not None
     assert entry.status == "sending"
 
-    assert notify(event, ledger, mailer, RENDERER) is Outcome.CLAIM_PENDING
+    assert notify(event, ledger, mailer, RENDERER) is EmailDelivery.CLAIM_PENDING
     assert len(mailer.sent) == 1
 
 
@@ -146,7 +146,7 @@ def test_concurrent_deliveries_send_one_email(ledger: InMemoryLedger) -> None:
         assert in_ses.wait(timeout=10)
         duplicate = notify(event, ledger, mailer, RENDERER)
         answer.set()
-        assert first.result(timeout=10) is Outcome.SENT
+        assert first.result(timeout=10) is EmailDelivery.SENT
 
-    assert duplicate is Outcome.CLAIM_PENDING
+    assert duplicate is EmailDelivery.CLAIM_PENDING
     assert len(mailer.sent) == 1

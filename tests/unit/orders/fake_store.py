@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.orders.adapters.store import OrderAlreadyExistsError, StatusChange
+from services.orders.domain.ports import OrderAlreadyExistsError, StatusChange
 from services.orders.models import Order, OrderStatus
 
 

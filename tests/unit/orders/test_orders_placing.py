@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.orders.adapters.store import OrderAlreadyExistsError
 from services.orders.domain.placing import get_order, new_order_id, place_order
+from services.orders.domain.ports import OrderAlreadyExistsError
 from services.orders.models import OrderStatus
 from tests.support.orders import PLACED_AT
 from tests.unit.orders.fake_store import InMemoryOrdersStore

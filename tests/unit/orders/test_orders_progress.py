@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from services.orders.adapters.store import StatusChange
+from services.orders.domain.ports import StatusChange
 from services.orders.domain.progress import Deletion, WorkflowEvent, apply_workflow_event
 from services.orders.models import Order, OrderStatus
 from tests.support.orders import approval_requested, feedback_due, order_cancelled, order_shipped

@@ -8,6 +8,7 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from services.workflow.handlers import relay_token
+from services.workflow.models import MalformedTokenMessageError, parse_token_request
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_record
 from tests.unit.workflow.samples import order_placed, token_message
@@ -19,8 +20,8 @@ def test_a_malformed_token_message_names_the_fields_not_the_values() -> None:
     body = {**token_message(token="secret-token"), "approval_window_seconds": 0}
     body["order"]["total"] = "1.00"  # does not match the items
 
-    with pytest.raises(relay_token.MalformedTokenMessageError) as caught:
-        relay_token.parse_token_request(json.dumps(body))
+    with pytest.raises(MalformedTokenMessageError) as caught:
+        parse_token_request(json.dumps(body))
 
     message = str(caught.value)
     assert "approval_window_seconds" in message
@@ -40,7 +41,7 @@ def test_a_poison_message_fails_without_logging_the_token_or_the_email(
     # A batch of nothing but poison fails as a whole (Powertools raises); mixed batches are
     # covered on moto in tests/integration/workflow.
     with pytest.raises(BatchProcessingError) as caught:
-        relay_token.handler({"Records": [record]}, FakeLambdaContext())
+        relay_token.lambda_handler({"Records": [record]}, FakeLambdaContext())
 
     logged = capsys.readouterr().out + str(caught.value)
     assert "requested_at" in logged
@@ -51,5 +52,5 @@ def test_a_poison_message_fails_without_logging_the_token_or_the_email(
 def test_a_token_message_is_about_one_order() -> None:
     body = {**token_message("ord_A"), "order_id": "ord_B"}
 
-    with pytest.raises(relay_token.MalformedTokenMessageError, match="order_id differs"):
-        relay_token.parse_token_request(json.dumps(body))
+    with pytest.raises(MalformedTokenMessageError, match="order_id differs"):
+        parse_token_request(json.dumps(body))

@@ -44,10 +44,20 @@ class ApprovalStore(Protocol):
 
 
 @dataclass(frozen=True)
-class OwnerMessage:
-    subject: str
-    text: str
+class OwnerLinks:
+    approve: str
+    reject: str
+
+
+@dataclass(frozen=True)
+class OwnerRequest:
+    """What the owner is asked: the approval, and the two signed links that answer it."""
+
+    approval: Approval
+    links: OwnerLinks
 
 
 class OwnerNotifier(Protocol):
-    def send(self, message: OwnerMessage) -> None: ...
+    def send(self, request: OwnerRequest) -> None:
+        """Ask the owner; how the request reads is the notifier's concern."""
+        ...

@@ -1,4 +1,5 @@
-"""What happened when someone opened or answered a link: one type per page the owner sees."""
+"""How the service answers someone who opened or answered a link: one type per page the owner
+sees."""
 
 from __future__ import annotations
 
@@ -53,7 +54,7 @@ class WindowClosed:
     approval: Approval
 
 
-Outcome = (
+LinkAnswer = (
     UnknownApproval
     | AwaitingConfirmation
     | DecisionRecorded

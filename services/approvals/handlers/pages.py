@@ -1,63 +1,28 @@
-"""Turns approvals and outcomes into what people read: the owner's message and the HTML pages.
+"""The decision pages: what the owner reads after opening or answering a link.
 
-Templates live in ``templates/`` (Jinja2, autoescaped except the plain-text message). Pages
-are self-contained (inline CSS, no scripts, no external assets) and never show exception text.
+Rendered on the presentation side from ``templates/`` (Jinja2, autoescaped). Pages are
+self-contained (inline CSS, no scripts, no external assets) and never show exception text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-from events.models import LineItem
-from services.approvals.adapters.ports import OwnerMessage
-from services.approvals.domain.outcomes import (
+from services.approvals.adapters.templates import environment
+from services.approvals.domain.answers import (
     AlreadyDecided,
     AwaitingConfirmation,
     Cancelled,
     DecisionRecorded,
-    Outcome,
+    LinkAnswer,
     UnknownApproval,
     WindowClosed,
 )
 from services.approvals.links import LinkProblem, VerifiedLink
 from services.approvals.models import Approval
 
-TEMPLATES = Path(__file__).parent / "templates"
-
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(
-        enabled_extensions=("html",), disabled_extensions=("txt",), default=True
-    ),
-    undefined=StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-    keep_trailing_newline=True,
-)
-
-
-def _when(value: datetime) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _line_total(item: LineItem) -> str:
-    return str(Decimal(item.unit_price) * item.quantity)
-
-
-_env.filters["when"] = _when
-_env.filters["line_total"] = _line_total
-
-
-@dataclass(frozen=True)
-class OwnerLinks:
-    approve: str
-    reject: str
+_env = environment()
 
 
 @dataclass(frozen=True)
@@ -66,17 +31,10 @@ class Page:
     html: str
 
 
-def owner_message(approval: Approval, links: OwnerLinks) -> OwnerMessage:
-    text = _env.get_template("owner_message.txt").render(
-        order=approval.order, deadline=approval.deadline, links=links
-    )
-    return OwnerMessage(subject=f"Order {approval.order_id} needs your approval", text=text)
-
-
-def outcome_page(outcome: Outcome, link: VerifiedLink, *, posted: bool) -> Page:
+def answer_page(answer: LinkAnswer, link: VerifiedLink, *, posted: bool) -> Page:
     """The page for what happened. A POST that changed nothing is a 409 (a GET is just a look)."""
     lost = 409 if posted else 200
-    match outcome:
+    match answer:
         case UnknownApproval():
             return error_page(404)
         case AwaitingConfirmation(approval=approval, decision=decision, resume=resume):

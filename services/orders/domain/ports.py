@@ -1,5 +1,6 @@
-"""The orders store as the domain sees it. Implementations: DynamoDB (``dynamodb.py``) and the
-in-memory fake of the unit tests; both keep the same rules."""
+"""What the orders domain needs from the outside world: the store, as a Protocol. Implementations:
+DynamoDB (``adapters/dynamodb.py``) and the in-memory fake of the unit tests; both keep the same
+rules."""
 
 from __future__ import annotations
 
