@@ -23,6 +23,7 @@ from infra.config import DeployConfig
 from infra.nag import suppress
 from infra.paths import REPO_ROOT
 from infra.probes import subscriptions as probe
+from services.common.wiring import METRICS_NAMESPACE_ENV_VAR
 
 PROBE_RATE = Duration.hours(1)
 PROBE_DIR = REPO_ROOT / "infra" / "probes"
@@ -68,7 +69,7 @@ class SubscriptionProbe(Construct):
             environment={
                 probe.TOPIC_ARN_ENV_VAR: topic.topic_arn,
                 probe.TOPIC_NAME_ENV_VAR: topic_name,
-                "POWERTOOLS_METRICS_NAMESPACE": config.metrics_namespace,
+                METRICS_NAMESPACE_ENV_VAR: config.metrics_namespace,
                 "POWERTOOLS_SERVICE_NAME": service,
             },
             role=role,

@@ -13,15 +13,13 @@ from infra.build.messaging import dead_letter_queue
 from infra.nag import suppress
 from infra.naming import pascal
 from services.common.wiring import (
+    METRICS_NAMESPACE_ENV_VAR,
     Function,
     FunctionUrlTrigger,
     HttpApiTrigger,
     SqsTrigger,
     StreamTrigger,
 )
-
-# Powertools Metrics reads its namespace from here when a handler names none.
-METRICS_NAMESPACE_ENV_VAR = "POWERTOOLS_METRICS_NAMESPACE"
 
 
 def complete_environment(ctx: BuildContext) -> None:
