@@ -11,6 +11,7 @@ import json
 
 import pytest
 
+from events.models import OrderApproved, OrderApprovedData, utc_now
 from local import http_client
 from local.links import decision_link, follow
 from local.server import LocalServer
@@ -23,6 +24,7 @@ from tests.e2e.conftest import (
     owner_text,
     place,
 )
+from tests.support.events import eventbridge_event
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -133,3 +135,35 @@ def test_a_poison_message_lands_in_the_dlq_without_blocking_others(server: Local
 
     messages = wait_until(poisoned, timeout=60, what="the poison message in the DLQ")
     assert json.loads(messages[0]["Body"])["detail"]["data"] == {"order_id": "x"}
+
+
+def test_an_approval_forged_by_another_source_ends_in_the_dlq_and_ships_nothing(
+    server: LocalServer,
+) -> None:
+    # Given an order waiting for the owner
+    order_id = place(server, "e2e-forged@example.com")
+    owner_text(server, order_id)
+    assert server.stack is not None
+    workflow = server.stack.provisioned["workflow"]
+    forged = OrderApproved.create(OrderApprovedData(order_id=order_id, decided_at=utc_now()))
+
+    # When an OrderApproved put by the orders service (not approvals) reaches the workflow
+    aws_client(server, "sqs").send_message(
+        QueueUrl=workflow.queue_urls["decisions"],
+        MessageBody=json.dumps(eventbridge_event(forged, source="shop.orders")),
+    )
+
+    # Then it is refused into the DLQ, and the order still times out: nothing ships
+    def refused() -> list[dict[str, str]]:
+        messages: list[dict[str, str]] = (
+            aws_client(server, "sqs")
+            .receive_message(
+                QueueUrl=workflow.dlq_urls["decisions"], MaxNumberOfMessages=10, VisibilityTimeout=0
+            )
+            .get("Messages", [])
+        )
+        return [m for m in messages if order_id in m["Body"]]
+
+    wait_until(refused, timeout=60, what="the forged approval in the DLQ")
+    wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
+    assert emails_for(server, order_id, "shipped") == []
