@@ -8,12 +8,14 @@ order states are what they would see on AWS.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from urllib.parse import urlencode, urljoin
 
 import pytest
 
 from events.models import OrderApproved, OrderApprovedData, utc_now
 from local import http_client
-from local.links import decision_link, follow
+from local.links import decision_link, follow, forms_in
 from local.server import LocalServer
 from tests.e2e.conftest import (
     POISON_DETAIL,
@@ -166,4 +168,37 @@ def test_an_approval_forged_by_another_source_ends_in_the_dlq_and_ships_nothing(
 
     wait_until(refused, timeout=60, what="the forged approval in the DLQ")
     wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
+    assert emails_for(server, order_id, "shipped") == []
+
+
+def test_a_decision_in_the_last_second_is_refused_never_approved_then_cancelled(
+    server: LocalServer,
+) -> None:
+    # Given the owner opened the approve link while the window was open
+    order_id = place(server, "e2e-last-second@example.com")
+    approve = decision_link(owner_text(server, order_id), "approve")
+    opened = http_client.send("GET", approve)
+    [form] = [f for f in forms_in(opened.text) if f.method.lower() == "post"]
+    assert server.stack is not None
+    [requested] = server.stack.tap.for_order(order_id, "ApprovalRequested")
+    workflow_deadline = datetime.fromisoformat(requested.detail["data"]["approval_deadline"])
+
+    # When they confirm one second before the workflow's timer fires
+    wait_until(
+        lambda: utc_now() >= workflow_deadline - timedelta(seconds=1),
+        what="the last second of the approval window",
+    )
+    confirmed = http_client.send(
+        "POST",
+        urljoin(approve, form.action),
+        {"content-type": "application/x-www-form-urlencoded"},
+        urlencode(form.fields).encode(),
+    )
+
+    # Then the page says the window has closed, and the order is cancelled, never shipped
+    assert confirmed.status == 409
+    assert "The approval window has closed" in confirmed.text
+    assert "The approval window has closed" in http_client.send("GET", approve).text
+    wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
+    assert server.stack.tap.for_order(order_id, "OrderApproved") == []
     assert emails_for(server, order_id, "shipped") == []

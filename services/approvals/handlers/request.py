@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -49,7 +50,11 @@ def dependencies() -> RequestDependencies:
         store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),
         notifier=SnsOwnerNotifier(boto3.client("sns"), settings.approvals_owner_topic_arn),
         signer=LinkSigner(key),
-        links=LinkSettings(settings.approvals_base_url, settings.approvals_link_grace_seconds),
+        links=LinkSettings(
+            settings.approvals_base_url,
+            settings.approvals_link_grace_seconds,
+            timedelta(seconds=settings.approvals_decision_margin_seconds),
+        ),
     )
 
 

@@ -158,15 +158,15 @@ def test_a_click_on_a_cancelled_order_says_why_it_was_cancelled(
     assert "<form" not in html
 
 
-def test_a_click_after_the_deadline_says_nobody_answered() -> None:
+def test_a_click_after_the_window_says_it_has_closed_and_until_when() -> None:
     approval = make_approval()
 
-    html = answer_page(
-        WindowClosed(approval), link_for(approval, Decision.APPROVE), posted=True
-    ).html
+    page = answer_page(WindowClosed(approval), link_for(approval, Decision.APPROVE), posted=True)
 
-    assert "nobody answered" in html
-    assert "<form" not in html
+    assert page.status_code == 409
+    assert "The approval window has closed" in page.html
+    assert "accepted until 2030-05-02 12:00 UTC" in page.html
+    assert "<form" not in page.html
 
 
 @pytest.mark.parametrize(
