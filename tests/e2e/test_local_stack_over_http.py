@@ -14,7 +14,7 @@ from urllib.parse import urlencode, urljoin
 import pytest
 
 from events.models import OrderApproved, OrderApprovedData, utc_now
-from local import http_client
+from local import cli, http_client
 from local.links import decision_link, follow, forms_in
 from local.server import LocalServer
 from tests.e2e.conftest import (
@@ -202,3 +202,23 @@ def test_a_decision_in_the_last_second_is_refused_never_approved_then_cancelled(
     wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
     assert server.stack.tap.for_order(order_id, "OrderApproved") == []
     assert emails_for(server, order_id, "shipped") == []
+
+
+def test_shop_keys_rotate_keeps_open_links_working(
+    server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_id = place(server, "e2e-rotation@example.com")
+    approve = decision_link(owner_text(server, order_id), "approve")
+    assert server.moto is not None
+
+    rotated = cli.main(["keys", "rotate", "--url", server.moto.url, "--prefix", "shop-e2e"])
+
+    assert rotated == 0
+    assert "still work" in capsys.readouterr().out
+    checked = http_client.send("HEAD", approve)
+    assert checked.status == 200
+    assert checked.body == b""
+    _, result = follow(http_client.send, approve)
+    assert result is not None
+    assert result.status == 200
+    wait_until(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")

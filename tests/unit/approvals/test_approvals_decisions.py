@@ -27,6 +27,7 @@ from tests.unit.approvals.fakes import (
     FlakyPublisher,
     InMemoryApprovalStore,
     RecordingNotifier,
+    StaticKeyring,
     approval_requested,
     order_cancelled,
 )
@@ -52,7 +53,7 @@ def approval(store: InMemoryApprovalStore) -> Approval:
         approval_requested("ord_1"),
         store=store,
         notifier=RecordingNotifier(),
-        signer=LinkSigner(lambda: KEY),
+        signer=LinkSigner(StaticKeyring(KEY)),
         links=LinkSettings(BASE_URL, 3600, MARGIN),
         now=NOW,
     )

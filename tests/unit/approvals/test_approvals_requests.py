@@ -18,11 +18,12 @@ from tests.unit.approvals.fakes import (
     NOW,
     InMemoryApprovalStore,
     RecordingNotifier,
+    StaticKeyring,
     approval_requested,
     order_cancelled,
 )
 
-SIGNER = LinkSigner(lambda: KEY)
+SIGNER = LinkSigner(StaticKeyring(KEY))
 GRACE = 7 * 24 * 3600
 MARGIN = timedelta(minutes=5)
 LINKS = LinkSettings(base_url=BASE_URL, grace_seconds=GRACE, decision_margin=MARGIN)
