@@ -34,6 +34,11 @@ from services.common.errors import field_problems
 E = TypeVar("E", bound=Event)
 
 
+class NoTimeLeftError(RuntimeError):
+    """Too little of the invocation is left to handle one more record: it goes back to the
+    queue untouched instead of being cut off by the function's timeout mid-way."""
+
+
 class UnexpectedEventError(ValueError):
     """A contract event this consumer is not subscribed to (a mis-wired rule)."""
 
@@ -84,10 +89,17 @@ def consume_events(
     accepts: tuple[type[E], ...],
     handle: Callable[[E], object],
     logger: Logger,
+    record_budget_ms: int = 0,
 ) -> PartialItemFailureResponse:
-    """Process an SQS event whose records carry EventBridge events; report partial failures."""
+    """Process an SQS event whose records carry EventBridge events; report partial failures.
+
+    ``record_budget_ms`` is the longest one record can take: once less than that is left of
+    the invocation, the remaining records are reported as failures without being touched.
+    """
 
     def record_handler(record: SQSRecord) -> None:
+        if record_budget_ms and context.get_remaining_time_in_millis() < record_budget_ms:
+            raise NoTimeLeftError(f"less than {record_budget_ms} ms left")
         try:
             typed = parse_record(record, accepts)
         except ForeignSourceError as error:

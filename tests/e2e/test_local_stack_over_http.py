@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import pytest
 
 from events.models import OrderApproved, OrderApprovedData, utc_now
 from local import cli, http_client
-from local.links import decision_link, follow, forms_in
+from local.links import decision_link, follow, forms_in, links_in
 from local.server import LocalServer
 from tests.e2e.conftest import (
     POISON_DETAIL,
@@ -222,3 +223,62 @@ def test_shop_keys_rotate_keeps_open_links_working(
     assert result is not None
     assert result.status == 200
     wait_until(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")
+
+
+def test_a_bounced_address_is_recorded_failed_and_not_retried(server: LocalServer) -> None:
+    # Given SES's simulator address that always bounces
+    order_id = place(server, "bounce@simulator.amazonses.com")
+    assert server.stack is not None
+    notifications = server.stack.provisioned["notifications"]
+    dynamodb = aws_client(server, "dynamodb")
+
+    def ledger_entry() -> dict[str, Any] | None:
+        item: dict[str, Any] | None = dynamodb.get_item(
+            TableName=notifications.tables["sent-emails"],
+            Key={"order_id": {"S": order_id}, "kind": {"S": "order_received"}},
+            ConsistentRead=True,
+        ).get("Item")
+        return item if item and item["status"]["S"] == "failed" else None
+
+    # Then the ledger records the bounce, one email went out, and nothing waits for a retry
+    entry = wait_until(ledger_entry, what="the bounce in the ledger")
+    assert entry is not None
+    assert entry["reason"]["S"] == "bounced: Permanent/General"
+    server.stack.wait_until_idle()
+    assert len(emails_for(server, order_id, "received")) == 1
+    dlq = aws_client(server, "sqs").receive_message(
+        QueueUrl=notifications.dlq_urls["customer-events"], VisibilityTimeout=0
+    )
+    assert order_id not in json.dumps(dlq.get("Messages", []))
+
+
+def test_one_click_unsubscribe_stops_the_next_feedback_request(server: LocalServer) -> None:
+    # Given a customer whose first order asked for feedback, with an unsubscribe link
+    first = place(server, "e2e-unsubscribe@example.com")
+    follow(http_client.send, decision_link(owner_text(server, first), "approve"))
+    [feedback] = wait_until(
+        lambda: emails_for(server, first, "how was"), timeout=40, what="the feedback request"
+    )
+    [link] = [u for u in links_in(feedback["html"]) if "/unsubscribe?" in u]
+
+    # When their mail client sends the one-click POST
+    done = http_client.send(
+        "POST",
+        link.replace("&amp;", "&"),
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"List-Unsubscribe=One-Click",
+    )
+    assert done.status == 200
+
+    # Then their next order ends its journey without a feedback request
+    second = place(server, "e2e-unsubscribe@example.com")
+    follow(http_client.send, decision_link(owner_text(server, second), "approve"))
+    wait_until(
+        lambda: get_order(server, second).json_status() == "feedback_requested",
+        timeout=40,
+        what="the second order's journey",
+    )
+    assert server.stack is not None
+    server.stack.wait_until_idle()
+    assert emails_for(server, second, "how was") == []
+    assert len(emails_for(server, second, "shipped")) == 1
