@@ -45,6 +45,9 @@ class LocalStackSettings(BaseSettings):
             "feedback_delay_seconds": self.feedback_delay_seconds,
             "link_grace_seconds": self.link_grace_seconds,
             "decision_margin_seconds": self.decision_margin_seconds,
+            # Well inside the window in which a failed message still comes back (visibility
+            # timeout x 4 more receives), and longer than a send under load takes.
+            "stale_claim_seconds": max(2, 2 * self.visibility_timeout_seconds),
             "sender_email": self.sender_email,
         }
         return {name: str(value) for name, value in overrides.items() if value is not None}

@@ -15,7 +15,7 @@ from aws_cdk import aws_sqs as sqs
 
 from infra.build.context import BuildContext
 from infra.naming import pascal
-from services.common.wiring import Queue, Subscription, Topic
+from services.common.wiring import EmailConfigurationSet, Queue, Subscription, Topic
 
 DLQ_RETENTION = Duration.days(14)
 EVENT_PATTERN_FIELDS = {
@@ -69,10 +69,16 @@ def dead_letter_queue(ctx: BuildContext, construct_id: str) -> sqs.Queue:
 
 
 def rule(ctx: BuildContext, declared: Subscription) -> None:
+    bus = (
+        # AWS services (SES's email events) publish only to the account's default bus.
+        events.EventBus.from_event_bus_name(ctx.scope, f"{pascal(declared.name)}Bus", "default")
+        if declared.on_default_bus
+        else ctx.bus
+    )
     ctx.out.rules[declared.name] = events.Rule(
         ctx.scope,
         f"{pascal(declared.name)}Rule",
-        event_bus=ctx.bus,
+        event_bus=bus,
         # Tests and operators find a subscription by this text.
         description=f"{ctx.wiring.name} subscription {declared.name} -> queue {declared.queue}",
         event_pattern=event_pattern(declared.pattern),
@@ -115,3 +121,18 @@ def sender_identity(ctx: BuildContext, setting: str) -> None:
             f"{pascal(setting)}Identity",
             identity=ses.Identity.email(address),
         )
+
+
+def configuration_set(ctx: BuildContext, declared: EmailConfigurationSet) -> None:
+    """The SES configuration set every send names, publishing its email events to the
+    account's default bus (the only bus SES delivers to)."""
+    construct = pascal(declared.name)
+    created = ses.ConfigurationSet(ctx.scope, f"{construct}ConfigurationSet")
+    created.add_event_destination(
+        f"{construct}ToDefaultBus",
+        destination=ses.EventDestination.event_bus(
+            events.EventBus.from_event_bus_name(ctx.scope, f"{construct}DefaultBus", "default")
+        ),
+        events=[getattr(ses.EmailSendingEvent, name) for name in declared.event_types],
+    )
+    ctx.out.environment[declared.env_var] = created.configuration_set_name

@@ -48,6 +48,8 @@ class ServiceBuilder:
             statemachine.state_machine(ctx, machine)
         for setting in wiring.email_sender_settings:
             messaging.sender_identity(ctx, setting)
+        for configuration_set in wiring.email_configuration_sets:
+            messaging.configuration_set(ctx, configuration_set)
         functions.complete_environment(ctx)
         functions.functions(ctx)
         for fn in wiring.functions:

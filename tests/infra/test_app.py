@@ -259,6 +259,7 @@ def test_every_rule_has_its_declared_pattern_and_queue(
     rules = {
         r["Properties"]["Description"]: r["Properties"]
         for r in resources(template, "AWS::Events::Rule").values()
+        if " subscription " in r["Properties"].get("Description", "")
     }
     bus_name = stack.resolve(stack.built.environment[BUS_ENV_VAR])
 
@@ -266,7 +267,9 @@ def test_every_rule_has_its_declared_pattern_and_queue(
     for sub in wiring.subscriptions:
         rule = rules[f"{service_name} subscription {sub.name} -> queue {sub.queue}"]
         assert rule["EventPattern"] == sub.pattern
-        assert rule["EventBusName"] == bus_name
+        assert rule.get("EventBusName", "default") == (
+            "default" if sub.on_default_bus else bus_name
+        )
         (target,) = rule["Targets"]
         assert references(target["Arn"]) == {logical_id(stack.built.queues[sub.queue])}
 

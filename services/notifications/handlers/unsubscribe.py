@@ -30,7 +30,7 @@ logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 app = LambdaFunctionUrlResolver()
 _pages = Environment(
-    loader=FileSystemLoader(Path(__file__).parent.parent / "templates" / "pages"),
+    loader=FileSystemLoader(Path(__file__).parent.parent / "templates"),
     autoescape=True,
     undefined=StrictUndefined,
 )
@@ -65,7 +65,9 @@ def dependencies() -> Dependencies:
 
 
 def _page(status: int, state: str, title: str, action: str = "") -> Response[str]:
-    html = _pages.get_template("unsubscribe.html").render(state=state, title=title, action=action)
+    html = _pages.get_template("unsubscribe_page.html").render(
+        state=state, title=title, action=action
+    )
     return Response(
         status_code=status, content_type="text/html; charset=utf-8", body=html, headers=HEADERS
     )
