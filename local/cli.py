@@ -10,7 +10,7 @@ import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from local import dlq, http_client
+from local import dlq, http_client, keys
 from local.logs import configure
 from local.settings import (
     DEFAULT_GATEWAY_URL,
@@ -80,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     coldstart.add_arguments(
         commands.add_parser("coldstart", help="import time of each handler in fresh processes")
     )
+    keys.add_parser(commands)
     return parser
 
 
@@ -169,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
             return cost.run(args, sys.stdout)
         if args.command == "coldstart":
             return coldstart.run(args, sys.stdout)
+        if args.command == "keys":
+            return keys.command(args)
         if args.command == "local":
             return _run_local(args)
         if args.command == "demo":

@@ -5,22 +5,30 @@ They behave as Lambda's pollers do, because the handlers depend on it:
   deletes every other message and leaves the failed ones to come back after the visibility
   timeout; a raised error leaves the whole batch. The queue's own redrive policy moves a
   message to its DLQ after ``maxReceiveCount`` receives (moto implements that part).
-- DynamoDB streams: records in order per shard; on a partial failure the shard restarts from
-  the first failed record; after ``max_retry_attempts`` failed tries of a batch it is skipped
-  and logged (Lambda would send it to an on-failure destination).
+- DynamoDB streams: records in order per shard; only the event names the trigger's filter
+  names reach the function; on a partial failure the shard restarts from the first failed
+  record, after a growing pause; after ``max_retry_attempts`` failed tries of a batch it is
+  skipped and logged (Lambda would send it to an on-failure destination), unless the
+  trigger retries until the records expire (-1: for as long as the stack runs).
+- Schedules: the function is invoked with a scheduled event every ``every_seconds``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
+import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from local.lambda_runtime import InvocationError, LocalFunction
 
 log = logging.getLogger("shop.local.esm")
+BACKOFF_SECONDS = 0.05
+MAX_BACKOFF_SECONDS = 5.0
 
 
 class EventSource(Protocol):
@@ -102,9 +110,14 @@ class DynamoDbStreamEventSource:
         *,
         batch_size: int = 25,
         max_retry_attempts: int = 10,
+        event_names: tuple[str, ...] = (),
         region: str = "us-east-1",
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.name = f"stream:{stream_arn.split('/')[1]}"
+        self._event_names = frozenset(event_names)
+        self._clock = clock
+        self._retry_at: dict[str, float] = {}
         self._streams = streams
         self._arn = stream_arn
         self._function = function
@@ -132,13 +145,19 @@ class DynamoDbStreamEventSource:
                 self._pending[shard["ShardId"]] = []
 
     def _poll_shard(self, shard_id: str) -> int:
+        if self._clock() < self._retry_at.get(shard_id, 0.0):
+            return 0  # backing off after a failure, as Lambda's poller does
         pending = self._pending[shard_id]
         if len(pending) < self._batch_size:
             page = self._streams.get_records(
                 ShardIterator=self._iterators[shard_id], Limit=self._batch_size
             )
             self._iterators[shard_id] = page["NextShardIterator"]
-            pending.extend(page["Records"])
+            pending.extend(
+                r
+                for r in page["Records"]
+                if not self._event_names or r["eventName"] in self._event_names
+            )
         if not pending:
             return 0
         batch = pending[: self._batch_size]
@@ -157,7 +176,10 @@ class DynamoDbStreamEventSource:
         )
         del pending[:first_failed]  # checkpoint before the first failure, retry from there
         attempts = self._attempts.get(shard_id, 0) + 1
-        if attempts > self._max_retries:
+        self._retry_at[shard_id] = self._clock() + min(
+            MAX_BACKOFF_SECONDS, BACKOFF_SECONDS * 2 ** min(attempts, 10)
+        )
+        if 0 <= self._max_retries < attempts:
             log.error(
                 "%s: giving up on %d record(s) after %d tries", self.name, len(batch), attempts
             )
@@ -180,6 +202,45 @@ class DynamoDbStreamEventSource:
             "dynamodb": dynamodb,
             "eventSourceARN": self._arn,
         }
+
+
+class ScheduleEventSource:
+    """Invokes a function with EventBridge's "Scheduled Event" every ``every_seconds``."""
+
+    def __init__(
+        self,
+        function: LocalFunction,
+        every_seconds: float,
+        *,
+        region: str = "us-east-1",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = f"schedule:{function.qualified_name}"
+        self._function = function
+        self._every = every_seconds
+        self._region = region
+        self._clock = clock
+        self._next = clock() + every_seconds
+
+    def poll_once(self) -> int:
+        if self._clock() < self._next:
+            return 0
+        self._next = self._clock() + self._every
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "123456789012",
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": self._region,
+            "resources": [f"arn:aws:events:{self._region}:123456789012:rule/local"],
+            "detail": {},
+        }
+        # A failure is logged by the runtime; the next tick tries again, as a schedule does.
+        with contextlib.suppress(InvocationError):
+            self._function.invoke(event, trigger=self.name)
+        return 1
 
 
 def _failed_ids(response: Any) -> set[str]:

@@ -56,6 +56,7 @@ class LocalFunction:
     spec: Function
     handler: Handler
     before_invoke: BeforeInvoke | None = None
+    invocations: int = 0  # how often it was invoked (e.g. to check a trigger's filter)
     # One execution environment: Lambda never runs two invocations in one at the same time,
     # and handlers rely on it (Powertools' resolver and idempotency keep the current event
     # and context on module-level objects). Concurrent HTTP requests queue here instead.
@@ -78,6 +79,7 @@ class LocalFunction:
         started = time.perf_counter()
         try:
             with self._busy:
+                self.invocations += 1
                 if self.before_invoke is not None:
                     self.before_invoke(self, event)
                 result = self.handler(event, context)

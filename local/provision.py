@@ -28,6 +28,8 @@ from services.common.wiring import (
     Table,
 )
 
+# Where AWS services publish their own events (SES email events among them).
+DEFAULT_BUS = "default"
 ClientFactory = Callable[[str], Any]
 
 
@@ -55,6 +57,7 @@ class ProvisionedService:
     topic_arns: dict[str, str] = field(default_factory=dict)
     secret_ids: dict[str, str] = field(default_factory=dict)
     state_machine_arns: dict[str, str] = field(default_factory=dict)
+    configuration_sets: dict[str, str] = field(default_factory=dict)
 
 
 class Provisioner:
@@ -109,7 +112,13 @@ class Provisioner:
         for queue in wiring.queues:
             self._queue(wiring.name, queue, out)
         for sub in wiring.subscriptions:
-            self._subscription(wiring.name, sub.name, sub.pattern, out.queue_urls[sub.queue])
+            self._subscription(
+                wiring.name,
+                sub.name,
+                sub.pattern,
+                out.queue_urls[sub.queue],
+                bus=DEFAULT_BUS if sub.on_default_bus else self.names.bus,
+            )
         for topic in wiring.topics:
             arn = self._client("sns").create_topic(
                 Name=self.names.physical(wiring.name, topic.name)
@@ -123,8 +132,7 @@ class Provisioner:
             arn = self._state_machine(wiring, machine, out)
             out.state_machine_arns[machine.name] = arn
             out.env[machine.env_var] = arn
-        for sender in wiring.email_sender_settings:
-            self._client("sesv2").create_email_identity(EmailIdentity=self.setting(wiring, sender))
+        self._email(wiring, out)
         for setting in wiring.settings:
             if setting.env_var:
                 out.env[setting.env_var] = self.setting(wiring, setting.name)
@@ -136,6 +144,16 @@ class Provisioner:
                 out.env[fn.trigger.env_var] = url.rstrip("/")
             out.env.update(fn.environment)
         return out
+
+    def _email(self, wiring: ServiceWiring, out: ProvisionedService) -> None:
+        for sender in wiring.email_sender_settings:
+            self._client("sesv2").create_email_identity(EmailIdentity=self.setting(wiring, sender))
+        for configuration_set in wiring.email_configuration_sets:
+            # moto keeps the set but never publishes its events: local.ses_events does.
+            physical = self.names.physical(wiring.name, configuration_set.name)
+            self._client("sesv2").create_configuration_set(ConfigurationSetName=physical)
+            out.configuration_sets[configuration_set.name] = physical
+            out.env[configuration_set.env_var] = physical
 
     def _table(self, service: str, table: Table, out: ProvisionedService) -> None:
         ddb = self._client("dynamodb")
@@ -194,19 +212,19 @@ class Provisioner:
         return str(attributes["Attributes"]["QueueArn"])
 
     def _subscription(
-        self, service: str, name: str, pattern: dict[str, Any], queue_url: str
+        self, service: str, name: str, pattern: dict[str, Any], queue_url: str, *, bus: str
     ) -> None:
         events = self._client("events")
         rule = self.names.physical(service, name)
         events.put_rule(
             Name=rule,
-            EventBusName=self.names.bus,
+            EventBusName=bus,
             EventPattern=json.dumps(pattern),
             State="ENABLED",
         )
         events.put_targets(
             Rule=rule,
-            EventBusName=self.names.bus,
+            EventBusName=bus,
             Targets=[{"Id": "queue", "Arn": self.queue_arn(queue_url)}],
         )
 

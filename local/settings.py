@@ -33,6 +33,9 @@ class LocalStackSettings(BaseSettings):
     approval_window_seconds: int | None = Field(None, ge=1)
     feedback_delay_seconds: int | None = Field(None, ge=0)
     link_grace_seconds: int | None = Field(None, ge=0)
+    # The owner's page closes this long before the workflow's deadline; keep it below the
+    # approval window or the owner is never asked.
+    decision_margin_seconds: int | None = Field(None, ge=0)
     sender_email: str | None = None
 
     def wiring_settings(self) -> dict[str, str]:
@@ -41,6 +44,10 @@ class LocalStackSettings(BaseSettings):
             "approval_window_seconds": self.approval_window_seconds,
             "feedback_delay_seconds": self.feedback_delay_seconds,
             "link_grace_seconds": self.link_grace_seconds,
+            "decision_margin_seconds": self.decision_margin_seconds,
+            # Well inside the window in which a failed message still comes back (visibility
+            # timeout x 4 more receives), and longer than a send under load takes.
+            "stale_claim_seconds": max(2, 2 * self.visibility_timeout_seconds),
             "sender_email": self.sender_email,
         }
         return {name: str(value) for name, value in overrides.items() if value is not None}

@@ -23,6 +23,7 @@ from local.event_sources import (
     DynamoDbStreamEventSource,
     EventSource,
     EventSourceRunner,
+    ScheduleEventSource,
     SqsEventSource,
 )
 from local.gateway import Router, function_url_prefix
@@ -31,9 +32,11 @@ from local.mailbox import Mailbox
 from local.provision import LocalNames, ProvisionedService, Provisioner
 from local.queues import queue_depth
 from local.services import ALL_SERVICES
+from local.ses_events import SesEventSimulator
 from local.settings import LocalStackSettings
 from services.common.wiring import (
     FunctionUrlTrigger,
+    ScheduleTrigger,
     ServiceWiring,
     SqsTrigger,
     StreamTrigger,
@@ -71,6 +74,7 @@ class LocalStack:
     _runner: EventSourceRunner | None = None
     _mailbox: Mailbox | None = None
     _tap: BusTap | None = None
+    _ses_events: SesEventSimulator | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -157,7 +161,12 @@ class LocalStack:
                 function,
                 batch_size=trigger.batch_size,
                 max_retry_attempts=trigger.max_retry_attempts,
+                event_names=trigger.event_names,
                 region=self.settings.region,
+            )
+        if isinstance(trigger, ScheduleTrigger):
+            return ScheduleEventSource(
+                function, trigger.local_every_seconds, region=self.settings.region
             )
         return None
 
@@ -169,6 +178,11 @@ class LocalStack:
             self.settings.bus_name,
             self.names.physical("local", "bus-tap"),
         )
+        self._ses_events = SesEventSimulator(
+            (name for s in self.provisioned.values() for name in s.configuration_sets.values()),
+            self.settings.region,
+        )
+        self._ses_events.install(boto3._get_default_session())  # the handlers' session
         self.load_functions()
         self._runner = EventSourceRunner([*self.sources, self.mailbox])
         self._runner.start()
@@ -180,6 +194,9 @@ class LocalStack:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self._ses_events is not None:
+            self._ses_events.uninstall()
+            self._ses_events = None
         if self.provisioned:
             stop_running_executions(self.client("stepfunctions"))
         for var, value in self._saved_env.items():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
 
@@ -17,6 +19,7 @@ from services.common.wiring import (
     Function,
     FunctionUrlTrigger,
     HttpApiTrigger,
+    ScheduleTrigger,
     SqsTrigger,
     StreamTrigger,
 )
@@ -80,7 +83,22 @@ def trigger(ctx: BuildContext, fn: Function) -> None:
                 retry_attempts=declared.max_retry_attempts,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(failures),
+                filters=[
+                    lambda_.FilterCriteria.filter(
+                        {"eventName": lambda_.FilterRule.or_(*declared.event_names)}
+                    )
+                ]
+                if declared.event_names
+                else None,
             )
+        )
+    elif isinstance(declared, ScheduleTrigger):
+        events.Rule(
+            ctx.scope,
+            f"{pascal(fn.name)}Schedule",
+            description=f"Runs {ctx.wiring.name}/{fn.name} on its schedule.",
+            schedule=events.Schedule.rate(Duration.seconds(declared.every_seconds)),
+            targets=[targets.LambdaFunction(created)],
         )
     elif isinstance(declared, HttpApiTrigger):
         api.routes(ctx, fn, declared)

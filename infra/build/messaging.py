@@ -1,4 +1,4 @@
-"""Queues with their DLQs, bus rules (subscriptions) and topics.
+"""Queues with their DLQs, bus rules (subscriptions), topics and SES configuration sets.
 
 SES sender identities belong to the account, not to a stage: ``infra/stacks/account.py``.
 """
@@ -11,13 +11,21 @@ from aws_cdk import Annotations, Duration
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 
 from infra.build.context import BuildContext
 from infra.naming import pascal
-from services.common.wiring import Queue, ServiceWiring, SqsTrigger, Subscription, Topic
+from services.common.wiring import (
+    EmailConfigurationSet,
+    Queue,
+    ServiceWiring,
+    SqsTrigger,
+    Subscription,
+    Topic,
+)
 
 DLQ_RETENTION = Duration.days(14)
 # AWS's guidance for SQS event sources: a visibility timeout of at least six times the
@@ -85,14 +93,24 @@ def dead_letter_queue(ctx: BuildContext, construct_id: str) -> sqs.Queue:
     )
 
 
+# The tag SES puts on every email event with the configuration set the email was sent with.
+CONFIGURATION_SET_TAG = "ses:configuration-set"
+
+
 def rule(ctx: BuildContext, declared: Subscription) -> None:
+    bus = (
+        # AWS services (SES's email events) publish only to the account's default bus.
+        events.EventBus.from_event_bus_name(ctx.scope, f"{pascal(declared.name)}Bus", "default")
+        if declared.on_default_bus
+        else ctx.bus
+    )
     ctx.out.rules[declared.name] = events.Rule(
         ctx.scope,
         f"{pascal(declared.name)}Rule",
-        event_bus=ctx.bus,
+        event_bus=bus,
         # Tests and operators find a subscription by this text.
         description=f"{ctx.wiring.name} subscription {declared.name} -> queue {declared.queue}",
-        event_pattern=event_pattern(declared.pattern),
+        event_pattern=event_pattern(_stage_pattern(ctx, declared)),
         targets=[
             targets.SqsQueue(
                 ctx.out.queues[declared.queue],
@@ -125,3 +143,30 @@ def topic(ctx: BuildContext, declared: Topic) -> None:
         )
     ctx.out.topics[name] = created
     ctx.out.environment[declared.env_var] = created.topic_arn
+
+
+def _stage_pattern(ctx: BuildContext, declared: Subscription) -> dict[str, Any]:
+    """The subscription's pattern; on the default bus, where every stage's SES events land,
+    narrowed to the emails this service sent with its own configuration sets."""
+    if not (declared.on_default_bus and ctx.out.configuration_sets):
+        return declared.pattern
+    names = [c.configuration_set_name for c in ctx.out.configuration_sets.values()]
+    detail = declared.pattern.get("detail", {})
+    mail = {**detail.get("mail", {}), "tags": {CONFIGURATION_SET_TAG: names}}
+    return {**declared.pattern, "detail": {**detail, "mail": mail}}
+
+
+def configuration_set(ctx: BuildContext, declared: EmailConfigurationSet) -> None:
+    """The SES configuration set every send names, publishing its email events to the
+    account's default bus (the only bus SES delivers to)."""
+    construct = pascal(declared.name)
+    created = ses.ConfigurationSet(ctx.scope, f"{construct}ConfigurationSet")
+    created.add_event_destination(
+        f"{construct}ToDefaultBus",
+        destination=ses.EventDestination.event_bus(
+            events.EventBus.from_event_bus_name(ctx.scope, f"{construct}DefaultBus", "default")
+        ),
+        events=[getattr(ses.EmailSendingEvent, name) for name in declared.event_types],
+    )
+    ctx.out.configuration_sets[declared.name] = created
+    ctx.out.environment[declared.env_var] = created.configuration_set_name

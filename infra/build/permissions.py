@@ -88,10 +88,19 @@ def _email_identity_arns(ctx: BuildContext, fn: Function) -> list[str]:
         identities += [address, address.rpartition("@")[2]]
     # In the SES sandbox every recipient is an identity SES authorises too.
     identities += ctx.config.ses_sandbox_recipients
+    # A send naming a configuration set is authorised against the set as well.
+    configuration_sets = [
+        ctx.stack.format_arn(
+            service="ses",
+            resource="configuration-set",
+            resource_name=ctx.out.environment[declared.env_var],
+        )
+        for declared in ctx.wiring.email_configuration_sets
+    ]
     return [
         ctx.stack.format_arn(service="ses", resource="identity", resource_name=identity)
         for identity in dict.fromkeys(identities)
-    ]
+    ] + configuration_sets
 
 
 def _acknowledge_unscoped(ctx: BuildContext, fn: Function) -> None:

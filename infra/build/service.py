@@ -42,6 +42,9 @@ class ServiceBuilder:
             storage.table(ctx, table)
         for queue in wiring.queues:
             messaging.queue(ctx, queue)
+        # Before the rules: a default-bus rule takes only its own configuration sets' events.
+        for configuration_set in wiring.email_configuration_sets:
+            messaging.configuration_set(ctx, configuration_set)
         for subscription in wiring.subscriptions:
             messaging.rule(ctx, subscription)
         for topic in wiring.topics:

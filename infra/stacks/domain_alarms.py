@@ -8,6 +8,13 @@
 - workflow: a decision that reached a finished workflow (the relay's
   ``DecisionAfterWorkflowMovedOn``): the owner may have been told "approved" for an order
   that was cancelled.
+- orders: the sweeper had to republish an OrderPlaced (the outbox did not carry it in time).
+- notifications: an email SES refused for good, one whose send outcome stayed unknown, a
+  claim stuck in ``sending`` taken over, and the stage's share of bounced or rejected emails
+  (the account-wide SES rates are alarmed in ``ShopAccount``).
+
+All of them count with the services' Powertools metrics (namespace of the stage, dimension
+``service``), published only when something happened: missing data is not breaching.
 """
 
 from __future__ import annotations
@@ -24,14 +31,87 @@ from infra.naming import pascal
 from infra.observability import ExtraAlarms, ServiceObservability
 from infra.paths import REPO_ROOT
 from infra.stacks.widgets import DECISION_STATES
+from services.notifications.domain.notify import Outcome as EmailOutcome
 from services.workflow.domain.relay import DecisionOutcome
-from services.workflow.handlers import SERVICE as WORKFLOW_SERVICE
 
 APPROVAL_TIMEOUT_METRIC = "ApprovalTimedOut"
 APPROVAL_ANSWERED_METRIC = "ApprovalAnswered"
 # A share of timed-out approvals, over a window long enough to hold a few orders.
 APPROVAL_TIMEOUT_ALARM_PERCENT = 20
 APPROVAL_TIMEOUT_PERIOD = Duration.hours(6)
+COUNT_PERIOD = Duration.minutes(15)
+# services/orders/handlers/sweeper.py counts each OrderPlaced it had to republish.
+ORDER_PLACED_REPUBLISHED_METRIC = "OrderPlacedRepublished"
+# What notifications' delivery-events handler counts per SES report (its METRIC_OF_STATUS;
+# a handler module is not imported at synth time, a test keeps the two equal).
+SES_ACCEPTED_METRIC = "EmailAcceptedBySes"
+SES_BOUNCED_METRIC = "EmailBouncedOrRejected"
+# The stage's own bounce share alarms at the same level as the account's (SES: 5 %).
+BOUNCE_SHARE_ALARM_PERCENT = 4
+BOUNCE_SHARE_PERIOD = Duration.hours(6)
+
+
+def service_metric(
+    built: BuiltService, name: str, period: Duration = COUNT_PERIOD
+) -> cloudwatch.Metric:
+    """A count a service's handlers publish through Powertools Metrics."""
+    return cloudwatch.Metric(
+        namespace=built.metrics_namespace,
+        metric_name=name,
+        dimensions_map={"service": built.wiring.name},
+        statistic="Sum",
+        period=period,
+    )
+
+
+def orders_alarms(
+    observability: ServiceObservability, built: BuiltService
+) -> Sequence[cloudwatch.Alarm]:
+    return [
+        observability.alarm(
+            ORDER_PLACED_REPUBLISHED_METRIC,
+            service_metric(built, ORDER_PLACED_REPUBLISHED_METRIC),
+            "The sweeper republished OrderPlaced for orders still 'placed' past "
+            "stuck_after_seconds: the outbox did not carry them in time (the bus refusing "
+            "events, or the stream mapping behind: see the IteratorAge alarm).",
+        )
+    ]
+
+
+def notifications_alarms(
+    observability: ServiceObservability, built: BuiltService
+) -> Sequence[cloudwatch.Alarm]:
+    counts = {
+        EmailOutcome.FAILED: "SES refused a customer email for good (the ledger holds it as "
+        "failed with the reason: sandbox, unverified sender, suppressed or invalid address).",
+        EmailOutcome.OUTCOME_UNKNOWN: "A customer email's send outcome stayed unknown after "
+        "every attempt; it is marked failed ('send outcome unknown'). Is SES reachable?",
+        EmailOutcome.RESENT_AFTER_STALE_CLAIM: "A customer email stayed claimed in 'sending' "
+        "past stale_claim_seconds with no word from SES and was sent again (maybe twice).",
+    }
+    alarms = [
+        observability.alarm(outcome.value, service_metric(built, outcome.value), description)
+        for outcome, description in counts.items()
+    ]
+    bounced = service_metric(built, SES_BOUNCED_METRIC, BOUNCE_SHARE_PERIOD)
+    accepted = service_metric(built, SES_ACCEPTED_METRIC, BOUNCE_SHARE_PERIOD)
+    share = cloudwatch.MathExpression(
+        expression=("IF(FILL(accepted, 0) > 0, 100 * FILL(bounced, 0) / FILL(accepted, 0))"),
+        using_metrics={"bounced": bounced, "accepted": accepted},
+        period=BOUNCE_SHARE_PERIOD,
+        label="emails bounced or rejected (% of those SES accepted)",
+    )
+    alarms.append(
+        observability.alarm(
+            "EmailBounceShare",
+            share,
+            f"{BOUNCE_SHARE_ALARM_PERCENT} % or more of this stage's customer emails bounced "
+            "or were rejected in 6 hours (SES reviews an account at 5 %): look for invalid "
+            "addresses in the ledger (status failed, reason bounced).",
+            threshold=BOUNCE_SHARE_ALARM_PERCENT,
+        )
+    )
+    return alarms
 
 
 def workflow_alarms(
@@ -40,13 +120,7 @@ def workflow_alarms(
     alarms = [
         observability.alarm(
             "DecisionAfterWorkflowMovedOn",
-            cloudwatch.Metric(
-                namespace=built.metrics_namespace,
-                metric_name=DecisionOutcome.MOVED_ON.value,
-                dimensions_map={"service": WORKFLOW_SERVICE},
-                statistic="Sum",
-                period=Duration.minutes(5),
-            ),
+            service_metric(built, DecisionOutcome.MOVED_ON.value, Duration.minutes(5)),
             "A decision reached a workflow that had already moved on (timed out or "
             "cancelled): the owner may have been told their decision counted. See "
             "relay-decision's log ('decision reached a workflow that had moved on'); raise "
@@ -122,4 +196,8 @@ class _DecisionCounter:
         return metric_filter.metric(statistic="Sum", period=APPROVAL_TIMEOUT_PERIOD)
 
 
-EXTRA_ALARMS: dict[str, ExtraAlarms] = {"workflow": workflow_alarms}
+EXTRA_ALARMS: dict[str, ExtraAlarms] = {
+    "workflow": workflow_alarms,
+    "orders": orders_alarms,
+    "notifications": notifications_alarms,
+}

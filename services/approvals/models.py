@@ -47,6 +47,8 @@ class Approval(BaseModel):
     approval_id: str
     order: OrderSummary
     requested_at: AwareDatetime
+    # When decisions stop being accepted: the workflow's deadline less a safety margin, so a
+    # decision confirmed to the owner always reaches the workflow before its timer fires.
     deadline: AwareDatetime
     link_expires: int  # unix seconds; the links stop working after this
     status: ApprovalStatus

@@ -7,6 +7,9 @@ from pydantic import Field
 from services.common.settings import ServiceSettings
 
 DEFAULT_LINK_GRACE_SECONDS = 7 * 24 * 3600
+# Decisions stop this long before the workflow's deadline, so that one confirmed to the owner
+# still crosses the bus and the relay before the workflow's timer fires.
+DEFAULT_DECISION_MARGIN_SECONDS = 5 * 60
 
 
 class DecisionSettings(ServiceSettings):
@@ -25,3 +28,4 @@ class RequestSettings(DecisionSettings):
     )
     # Links outlive the deadline so a late click explains what happened instead of a 410.
     approvals_link_grace_seconds: int = Field(default=DEFAULT_LINK_GRACE_SECONDS, ge=0)
+    approvals_decision_margin_seconds: int = Field(default=DEFAULT_DECISION_MARGIN_SECONDS, ge=0)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from services.approvals.settings import DEFAULT_LINK_GRACE_SECONDS
+from services.approvals.settings import (
+    DEFAULT_DECISION_MARGIN_SECONDS,
+    DEFAULT_LINK_GRACE_SECONDS,
+)
 from services.common.wiring import (
     Access,
     Function,
@@ -58,6 +61,17 @@ WIRING = ServiceWiring(
             ),
             default=str(DEFAULT_LINK_GRACE_SECONDS),
             local_default="3600",
+        ),
+        Setting(
+            name="decision_margin_seconds",
+            env_var="APPROVALS_DECISION_MARGIN_SECONDS",
+            description=(
+                "How long before the workflow's approval deadline the owner's page stops "
+                "accepting decisions, so a confirmed decision always reaches the workflow "
+                "before its timer fires. Must stay well below the approval window."
+            ),
+            default=str(DEFAULT_DECISION_MARGIN_SECONDS),
+            local_default="3",
         ),
     ),
     functions=(

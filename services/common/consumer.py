@@ -5,6 +5,10 @@ Powertools' batch processor so that each record is parsed (EventBridge envelope,
 event's own model), handed to domain code, and reported as a partial failure when anything
 raises: a bad record goes back to the queue (and after its receives, to the DLQ) without
 holding up the rest of the batch.
+
+An event is only believed when it comes from the producer the contract names for its
+detail-type: any function allowed to put events on the bus could otherwise forge, say, an
+``OrderApproved``.
 """
 
 from __future__ import annotations
@@ -24,14 +28,29 @@ from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import ValidationError
 
-from events.models import Event, parse_detail
+from events.models import Event, UnknownEventError, parse_detail
 from services.common.errors import field_problems
 
 E = TypeVar("E", bound=Event)
 
 
+class NoTimeLeftError(RuntimeError):
+    """Too little of the invocation is left to handle one more record: it goes back to the
+    queue untouched instead of being cut off by the function's timeout mid-way."""
+
+
 class UnexpectedEventError(ValueError):
     """A contract event this consumer is not subscribed to (a mis-wired rule)."""
+
+
+class ForeignSourceError(ValueError):
+    """A contract event put on the bus by someone other than its producer (a forgery or a
+    mis-configured publisher)."""
+
+    def __init__(self, detail_type: str, source: str, expected: str) -> None:
+        super().__init__(f"{detail_type} from source {source!r}; the contract names {expected!r}")
+        self.detail_type = detail_type
+        self.source = source
 
 
 class MalformedEventError(ValueError):
@@ -56,6 +75,8 @@ def parse_record(record: SQSRecord, accepts: tuple[type[E], ...]) -> E:
         event = parse_detail(envelope.detail_type, envelope.detail)
     except ValidationError as error:
         raise MalformedEventError(envelope.detail_type, error) from None
+    if envelope.source != event.source:
+        raise ForeignSourceError(envelope.detail_type, envelope.source, event.source)
     if not isinstance(event, accepts):
         raise UnexpectedEventError(f"{envelope.detail_type} is not handled here")
     return event
@@ -68,13 +89,31 @@ def consume_events(
     accepts: tuple[type[E], ...],
     handle: Callable[[E], object],
     logger: Logger,
+    record_budget_ms: int = 0,
 ) -> PartialItemFailureResponse:
-    """Process an SQS event whose records carry EventBridge events; report partial failures."""
+    """Process an SQS event whose records carry EventBridge events; report partial failures.
+
+    ``record_budget_ms`` is the longest one record can take: once less than that is left of
+    the invocation, the remaining records are reported as failures without being touched.
+    """
 
     def record_handler(record: SQSRecord) -> None:
+        if record_budget_ms and context.get_remaining_time_in_millis() < record_budget_ms:
+            raise NoTimeLeftError(f"less than {record_budget_ms} ms left")
         try:
             typed = parse_record(record, accepts)
-        except (MalformedEventError, UnexpectedEventError) as error:
+        except ForeignSourceError as error:
+            logger.error(
+                "rejected: event from a foreign source",
+                extra={
+                    "message_id": record.message_id,
+                    "detail_type": error.detail_type,
+                    "source": error.source,
+                    "error": str(error),
+                },
+            )
+            raise
+        except (MalformedEventError, UnexpectedEventError, UnknownEventError) as error:
             logger.warning("rejected", extra={"message_id": record.message_id, "error": str(error)})
             raise
         # Thread-local keys: the local stack runs many handlers of one service at once.

@@ -49,11 +49,27 @@ class Queue:
 
 @dataclass(frozen=True)
 class Subscription:
-    """A rule on the bus that delivers matching events into one of the service's queues."""
+    """A rule that delivers matching events into one of the service's queues.
+
+    ``on_default_bus`` puts the rule on the account's default bus instead of the shop's:
+    events AWS services publish themselves (SES's email events) arrive only there.
+    """
 
     name: str
     queue: str
     pattern: dict[str, Any]
+    on_default_bus: bool = False
+
+
+@dataclass(frozen=True)
+class EmailConfigurationSet:
+    """An SES configuration set every send of the service names; it publishes the email
+    events ``event_types`` (SESv2 names: SEND, DELIVERY, BOUNCE, COMPLAINT, REJECT) to the
+    account's default event bus. ``env_var`` hands its name to the service's functions."""
+
+    name: str
+    env_var: str
+    event_types: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -114,12 +130,30 @@ class SqsTrigger:
     kind: Literal["sqs"] = "sqs"
 
 
+# Lambda's value for "retry a failing stream batch until its records expire (24 h)".
+RETRY_UNTIL_EXPIRED = -1
+
+
 @dataclass(frozen=True)
 class StreamTrigger:
     table: str
     batch_size: int = 25
-    max_retry_attempts: int = 10
+    max_retry_attempts: int = 10  # or RETRY_UNTIL_EXPIRED
+    # Only records with these stream event names reach the function (a Lambda filter
+    # criterion; the others are dropped unseen); empty: every record.
+    event_names: tuple[Literal["INSERT", "MODIFY", "REMOVE"], ...] = ()
     kind: Literal["stream"] = "stream"
+
+
+@dataclass(frozen=True)
+class ScheduleTrigger:
+    """A timer (an EventBridge schedule in AWS; the local stack's own timer locally).
+    AWS schedules run at most once a minute; ``local_every_seconds`` keeps the local
+    stack's journeys short."""
+
+    every_seconds: int
+    local_every_seconds: int
+    kind: Literal["schedule"] = "schedule"
 
 
 @dataclass(frozen=True)
@@ -148,7 +182,7 @@ class FunctionUrlTrigger:
     kind: Literal["function_url"] = "function_url"
 
 
-Trigger = SqsTrigger | StreamTrigger | HttpApiTrigger | FunctionUrlTrigger
+Trigger = SqsTrigger | StreamTrigger | HttpApiTrigger | FunctionUrlTrigger | ScheduleTrigger
 
 
 # --- permissions ------------------------------------------------------------------------
@@ -203,6 +237,7 @@ class ServiceWiring:
     settings: tuple[Setting, ...] = ()
     # Settings whose value is an address the service sends email from (an SES identity).
     email_sender_settings: tuple[str, ...] = ()
+    email_configuration_sets: tuple[EmailConfigurationSet, ...] = ()
     functions: tuple[Function, ...] = ()
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ class RenderedEmail:
     subject: str
     html: str
     text: str
+    headers: tuple[tuple[str, str], ...] = ()  # extra header lines, e.g. List-Unsubscribe
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,17 @@ class Claim:
     claimed_at: datetime
 
 
-LedgerStatus = Literal["sending", "sent"]
+# sending: claimed, SES not (yet) known to have it; sent: SES accepted it; delivered /
+# complained / failed: what happened next (failed: refused, rejected or bounced, see reason).
+LedgerStatus = Literal["sending", "sent", "delivered", "complained", "failed"]
+# How far along an email is: a report only ever moves it forward (reports arrive unordered).
+STATUS_RANK: dict[LedgerStatus, int] = {
+    "sending": 0,
+    "sent": 1,
+    "delivered": 2,
+    "complained": 3,
+    "failed": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -49,3 +60,17 @@ class LedgerEntry:
     claimed_at: datetime
     message_id: str | None = None
     sent_at: datetime | None = None
+    attempts: int = 1  # sends tried under a claim (a stale claim is taken over, bounded)
+    reason: str | None = None  # why it failed or was complained about
+
+
+@dataclass(frozen=True)
+class DeliveryReport:
+    """What SES said happened to one email, from its configuration set's events."""
+
+    order_id: str
+    kind: EmailKind
+    status: LedgerStatus
+    at: datetime
+    message_id: str
+    reason: str | None = None

@@ -7,7 +7,11 @@ the status consumer only the orders table, the API both tables.
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from services.common.settings import ServiceSettings
+
+DEFAULT_STUCK_AFTER_SECONDS = 15 * 60
 
 
 class OrdersTableSettings(ServiceSettings):
@@ -16,3 +20,7 @@ class OrdersTableSettings(ServiceSettings):
 
 class OrdersSettings(OrdersTableSettings):
     orders_idempotency_table_name: str  # ORDERS_IDEMPOTENCY_TABLE_NAME
+
+
+class SweeperSettings(OrdersTableSettings):
+    orders_stuck_after_seconds: int = Field(default=DEFAULT_STUCK_AFTER_SECONDS, ge=1)

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from services.common.wiring import (
+    RETRY_UNTIL_EXPIRED,
     Access,
     Function,
     HttpApiTrigger,
     HttpRoute,
     Permissions,
     Queue,
+    ScheduleTrigger,
     ServiceWiring,
+    Setting,
     SqsTrigger,
     StreamTrigger,
     Subscription,
     Table,
     event_pattern,
 )
+from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
 
 WIRING = ServiceWiring(
     name="orders",
@@ -48,6 +52,18 @@ WIRING = ServiceWiring(
             ),
         ),
     ),
+    settings=(
+        Setting(
+            name="stuck_after_seconds",
+            env_var="ORDERS_STUCK_AFTER_SECONDS",
+            description=(
+                "How long an order may stay 'placed' before the sweeper republishes its "
+                "OrderPlaced (same event id)."
+            ),
+            default=str(DEFAULT_STUCK_AFTER_SECONDS),
+            local_default="15",
+        ),
+    ),
     functions=(
         Function(
             name="api",
@@ -66,9 +82,23 @@ WIRING = ServiceWiring(
         Function(
             name="outbox",
             handler="services.orders.handlers.outbox.lambda_handler",
-            trigger=StreamTrigger(table="orders"),
+            # INSERTs only (status updates are not ours to publish); a failing record is
+            # retried until it expires, so a bus outage delays OrderPlaced but loses none.
+            trigger=StreamTrigger(
+                table="orders",
+                max_retry_attempts=RETRY_UNTIL_EXPIRED,
+                event_names=("INSERT",),
+            ),
             permissions=Permissions(put_events=True),
             description="Publishes OrderPlaced for every order inserted in the orders table.",
+        ),
+        Function(
+            name="sweeper",
+            handler="services.orders.handlers.sweeper.lambda_handler",
+            trigger=ScheduleTrigger(every_seconds=300, local_every_seconds=5),
+            permissions=Permissions(tables={"orders": Access.READ}, put_events=True),
+            description="Republishes OrderPlaced for orders stuck in 'placed' (same event id).",
+            timeout_seconds=60,
         ),
         Function(
             name="status",

@@ -8,11 +8,15 @@ order states are what they would see on AWS.
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlencode, urljoin
 
 import pytest
 
-from local import http_client
-from local.links import decision_link, follow
+from events.models import OrderApproved, OrderApprovedData, utc_now
+from local import cli, http_client
+from local.links import decision_link, follow, forms_in, links_in
 from local.server import LocalServer
 from tests.e2e.conftest import (
     POISON_DETAIL,
@@ -23,6 +27,7 @@ from tests.e2e.conftest import (
     owner_text,
     place,
 )
+from tests.support.events import eventbridge_event
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -133,3 +138,147 @@ def test_a_poison_message_lands_in_the_dlq_without_blocking_others(server: Local
 
     messages = wait_until(poisoned, timeout=60, what="the poison message in the DLQ")
     assert json.loads(messages[0]["Body"])["detail"]["data"] == {"order_id": "x"}
+
+
+def test_an_approval_forged_by_another_source_ends_in_the_dlq_and_ships_nothing(
+    server: LocalServer,
+) -> None:
+    # Given an order waiting for the owner
+    order_id = place(server, "e2e-forged@example.com")
+    owner_text(server, order_id)
+    assert server.stack is not None
+    workflow = server.stack.provisioned["workflow"]
+    forged = OrderApproved.create(OrderApprovedData(order_id=order_id, decided_at=utc_now()))
+
+    # When an OrderApproved put by the orders service (not approvals) reaches the workflow
+    aws_client(server, "sqs").send_message(
+        QueueUrl=workflow.queue_urls["decisions"],
+        MessageBody=json.dumps(eventbridge_event(forged, source="shop.orders")),
+    )
+
+    # Then it is refused into the DLQ, and the order still times out: nothing ships
+    def refused() -> list[dict[str, str]]:
+        messages: list[dict[str, str]] = (
+            aws_client(server, "sqs")
+            .receive_message(
+                QueueUrl=workflow.dlq_urls["decisions"], MaxNumberOfMessages=10, VisibilityTimeout=0
+            )
+            .get("Messages", [])
+        )
+        return [m for m in messages if order_id in m["Body"]]
+
+    wait_until(refused, timeout=60, what="the forged approval in the DLQ")
+    wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
+    assert emails_for(server, order_id, "shipped") == []
+
+
+def test_a_decision_in_the_last_second_is_refused_never_approved_then_cancelled(
+    server: LocalServer,
+) -> None:
+    # Given the owner opened the approve link while the window was open
+    order_id = place(server, "e2e-last-second@example.com")
+    approve = decision_link(owner_text(server, order_id), "approve")
+    opened = http_client.send("GET", approve)
+    [form] = [f for f in forms_in(opened.text) if f.method.lower() == "post"]
+    assert server.stack is not None
+    [requested] = server.stack.tap.for_order(order_id, "ApprovalRequested")
+    workflow_deadline = datetime.fromisoformat(requested.detail["data"]["approval_deadline"])
+
+    # When they confirm one second before the workflow's timer fires
+    wait_until(
+        lambda: utc_now() >= workflow_deadline - timedelta(seconds=1),
+        what="the last second of the approval window",
+    )
+    confirmed = http_client.send(
+        "POST",
+        urljoin(approve, form.action),
+        {"content-type": "application/x-www-form-urlencoded"},
+        urlencode(form.fields).encode(),
+    )
+
+    # Then the page says the window has closed, and the order is cancelled, never shipped
+    assert confirmed.status == 409
+    assert "The approval window has closed" in confirmed.text
+    assert "The approval window has closed" in http_client.send("GET", approve).text
+    wait_until(lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout")
+    assert server.stack.tap.for_order(order_id, "OrderApproved") == []
+    assert emails_for(server, order_id, "shipped") == []
+
+
+def test_shop_keys_rotate_keeps_open_links_working(
+    server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    order_id = place(server, "e2e-rotation@example.com")
+    approve = decision_link(owner_text(server, order_id), "approve")
+    assert server.moto is not None
+
+    rotated = cli.main(["keys", "rotate", "--url", server.moto.url, "--prefix", "shop-e2e"])
+
+    assert rotated == 0
+    assert "still work" in capsys.readouterr().out
+    checked = http_client.send("HEAD", approve)
+    assert checked.status == 200
+    assert checked.body == b""
+    _, result = follow(http_client.send, approve)
+    assert result is not None
+    assert result.status == 200
+    wait_until(lambda: emails_for(server, order_id, "shipped"), what="the shipment email")
+
+
+def test_a_bounced_address_is_recorded_failed_and_not_retried(server: LocalServer) -> None:
+    # Given SES's simulator address that always bounces
+    order_id = place(server, "bounce@simulator.amazonses.com")
+    assert server.stack is not None
+    notifications = server.stack.provisioned["notifications"]
+    dynamodb = aws_client(server, "dynamodb")
+
+    def ledger_entry() -> dict[str, Any] | None:
+        item: dict[str, Any] | None = dynamodb.get_item(
+            TableName=notifications.tables["sent-emails"],
+            Key={"order_id": {"S": order_id}, "kind": {"S": "order_received"}},
+            ConsistentRead=True,
+        ).get("Item")
+        return item if item and item["status"]["S"] == "failed" else None
+
+    # Then the ledger records the bounce, one email went out, and nothing waits for a retry
+    entry = wait_until(ledger_entry, what="the bounce in the ledger")
+    assert entry is not None
+    assert entry["reason"]["S"] == "bounced: Permanent/General"
+    server.stack.wait_until_idle()
+    assert len(emails_for(server, order_id, "received")) == 1
+    dlq = aws_client(server, "sqs").receive_message(
+        QueueUrl=notifications.dlq_urls["customer-events"], VisibilityTimeout=0
+    )
+    assert order_id not in json.dumps(dlq.get("Messages", []))
+
+
+def test_one_click_unsubscribe_stops_the_next_feedback_request(server: LocalServer) -> None:
+    # Given a customer whose first order asked for feedback, with an unsubscribe link
+    first = place(server, "e2e-unsubscribe@example.com")
+    follow(http_client.send, decision_link(owner_text(server, first), "approve"))
+    [feedback] = wait_until(
+        lambda: emails_for(server, first, "how was"), timeout=40, what="the feedback request"
+    )
+    [link] = [u for u in links_in(feedback["html"]) if "/unsubscribe?" in u]
+
+    # When their mail client sends the one-click POST
+    done = http_client.send(
+        "POST",
+        link.replace("&amp;", "&"),
+        {"content-type": "application/x-www-form-urlencoded"},
+        b"List-Unsubscribe=One-Click",
+    )
+    assert done.status == 200
+
+    # Then their next order ends its journey without a feedback request
+    second = place(server, "e2e-unsubscribe@example.com")
+    follow(http_client.send, decision_link(owner_text(server, second), "approve"))
+    wait_until(
+        lambda: get_order(server, second).json_status() == "feedback_requested",
+        timeout=40,
+        what="the second order's journey",
+    )
+    assert server.stack is not None
+    server.stack.wait_until_idle()
+    assert emails_for(server, second, "how was") == []
+    assert len(emails_for(server, second, "shipped")) == 1

@@ -27,16 +27,20 @@ from infra.nag import MIN_REASON_WORDS
 from infra.naming import ACCOUNT_STACK_NAME, bus_parameters, event_source, stack_id
 from infra.paths import REPO_ROOT
 from infra.stacks.account import BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM
+from infra.stacks.domain_alarms import BOUNCE_SHARE_ALARM_PERCENT
 from local.provision import LocalNames, Provisioner
 from services.common.asl import render_asl
 from services.common.wiring import (
     BUS_ENV_VAR,
     FunctionUrlTrigger,
     HttpApiTrigger,
+    ScheduleTrigger,
     ServiceWiring,
     SqsTrigger,
     StreamTrigger,
 )
+from services.notifications.domain.notify import Outcome as EmailOutcome
+from services.notifications.handlers.delivery import METRIC_OF_STATUS
 from tests.infra.cfn import (
     all_statements,
     as_list,
@@ -293,16 +297,26 @@ def test_every_rule_has_its_declared_pattern_and_queue(
     rules = {
         r["Properties"]["Description"]: r["Properties"]
         for r in resources(template, "AWS::Events::Rule").values()
-        # Schedules (the observability probes) run on the default bus.
-        if "EventBusName" in r["Properties"]
+        if " subscription " in r["Properties"].get("Description", "")
     }
     bus_name = stack.resolve(stack.built.environment[BUS_ENV_VAR])
 
     assert len(rules) == len(wiring.subscriptions)
     for sub in wiring.subscriptions:
         rule = rules[f"{service_name} subscription {sub.name} -> queue {sub.queue}"]
-        assert rule["EventPattern"] == sub.pattern
-        assert rule["EventBusName"] == bus_name
+        pattern = dict(rule["EventPattern"])
+        if sub.on_default_bus:
+            # Every stage's SES events land on the default bus: take only this stage's.
+            tags = pattern.pop("detail")["mail"]["tags"]
+            configuration_sets = stack.built.configuration_sets.values()
+            assert configuration_sets
+            assert [references(n) for n in tags["ses:configuration-set"]] == [
+                {logical_id(c)} for c in configuration_sets
+            ]
+        assert pattern == sub.pattern
+        assert rule.get("EventBusName", "default") == (
+            "default" if sub.on_default_bus else bus_name
+        )
         (target,) = rule["Targets"]
         assert references(target["Arn"]) == {logical_id(stack.built.queues[sub.queue])}
 
@@ -620,22 +634,6 @@ def test_approval_requests_nobody_answers_raise_an_alarm(synthesized: Synthesize
     assert alarm["TreatMissingData"] == "notBreaching"
 
 
-def test_a_decision_reaching_a_finished_workflow_raises_an_alarm(
-    synthesized: Synthesized,
-) -> None:
-    template = synthesized.template(stack_id("workflow"))
-
-    (alarm,) = [
-        a for a in _alarms(template) if a.get("MetricName") == "DecisionAfterWorkflowMovedOn"
-    ]
-
-    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
-    assert alarm["Dimensions"] == [{"Name": "service", "Value": "workflow"}]
-    assert alarm["Statistic"] == "Sum"
-    assert alarm["Threshold"] == 1
-    assert alarm["TreatMissingData"] == "notBreaching"
-
-
 def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesized) -> None:
     stack = synthesized.service("approvals")
     template = synthesized.template(stack.node.id)
@@ -663,6 +661,124 @@ def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesi
     assert references(schedule["Targets"][0]["Arn"]) == {logical_id(probe.function)}
     assert references(actions["sns:ListSubscriptionsByTopic"]) == {logical_id(topic)}
     assert {a.split(":")[0] for a in actions} == {"sns", "logs"}
+
+
+def test_the_outbox_takes_inserts_and_retries_until_records_expire(
+    synthesized: Synthesized,
+) -> None:
+    stack = synthesized.service("orders")
+    template = synthesized.template(stack.node.id)
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if references(m["Properties"]["FunctionName"])
+        == {logical_id(stack.built.functions["outbox"])}
+    ]
+
+    (criterion,) = mapping["FilterCriteria"]["Filters"]
+    assert json.loads(criterion["Pattern"]) == {"eventName": ["INSERT"]}
+    assert mapping["MaximumRetryAttempts"] == -1
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert references(mapping["DestinationConfig"]["OnFailure"]["Destination"]) == {
+        logical_id(stack.built.failure_queues["outbox"])
+    }
+
+
+def test_scheduled_functions_run_on_their_schedule(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    schedules = {
+        next(iter(references(r["Properties"]["Targets"][0]["Arn"]))): r["Properties"]
+        for r in resources(template, "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    }
+
+    for fn in load_wiring(service_name).functions:
+        if isinstance(fn.trigger, ScheduleTrigger):
+            schedule = schedules[logical_id(stack.built.functions[fn.name])]
+            minutes = fn.trigger.every_seconds // 60
+            unit = "minute" if minutes == 1 else "minutes"
+            assert schedule["ScheduleExpression"] == f"rate({minutes} {unit})"
+            assert schedule["State"] == "ENABLED"
+
+
+def test_email_events_come_back_through_the_configuration_set(
+    synthesized: Synthesized,
+) -> None:
+    stack = synthesized.service("notifications")
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring("notifications")
+    (declared,) = wiring.email_configuration_sets
+    (configuration_set,) = stack.built.configuration_sets.values()
+    (destination,) = [
+        d["Properties"]
+        for d in resources(template, "AWS::SES::ConfigurationSetEventDestination").values()
+    ]
+    sender = wiring.function("email")
+    send = [
+        st
+        for st in role_statements(template, logical_id(stack.built.roles[sender.name]))
+        if "ses:SendEmail" in as_list(st["Action"])
+    ]
+
+    assert references(destination["ConfigurationSetName"]) == {logical_id(configuration_set)}
+    event_destination = destination["EventDestination"]
+    assert event_destination["Enabled"] is True
+    assert sorted(event_destination["MatchingEventTypes"]) == sorted(
+        t.lower() for t in declared.event_types
+    )
+    bus_arn = json.dumps(event_destination["EventBridgeDestination"]["EventBusArn"])
+    assert ":event-bus/default" in bus_arn
+    (statement,) = send
+    arns = json.dumps(statement["Resource"])
+    assert ":configuration-set/" in arns
+    assert logical_id(configuration_set) in references(statement["Resource"])
+    environment = template["Resources"][logical_id(stack.built.functions[sender.name])]
+    assert references(environment["Properties"]["Environment"]["Variables"][declared.env_var]) == {
+        logical_id(configuration_set)
+    }
+
+
+@pytest.mark.parametrize(
+    ("service", "metric"),
+    [
+        ("orders", "OrderPlacedRepublished"),
+        ("notifications", EmailOutcome.FAILED.value),
+        ("notifications", EmailOutcome.OUTCOME_UNKNOWN.value),
+        ("notifications", EmailOutcome.RESENT_AFTER_STALE_CLAIM.value),
+        ("workflow", "DecisionAfterWorkflowMovedOn"),
+    ],
+)
+def test_what_a_service_counts_as_lost_or_late_raises_an_alarm(
+    synthesized: Synthesized, service: str, metric: str
+) -> None:
+    template = synthesized.template(stack_id(service))
+
+    (alarm,) = [a for a in _alarms(template) if a.get("MetricName") == metric]
+
+    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    assert alarm["Statistic"] == "Sum"
+    assert alarm["Threshold"] == 1
+    assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_the_stages_bounce_share_alarms_below_the_ses_review_threshold(
+    synthesized: Synthesized,
+) -> None:
+    template = synthesized.template(stack_id("notifications"))
+
+    (alarm,) = [a for a in _alarms(template) if "bounced" in a["AlarmDescription"]]
+    metrics = {m["Id"]: m for m in alarm["Metrics"]}
+
+    assert alarm["Threshold"] == BOUNCE_SHARE_ALARM_PERCENT < 5
+    # The names the delivery-events handler counts under.
+    assert metrics["bounced"]["MetricStat"]["Metric"]["MetricName"] == METRIC_OF_STATUS["failed"]
+    assert metrics["accepted"]["MetricStat"]["Metric"]["MetricName"] == METRIC_OF_STATUS["sent"]
+    (expression,) = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
+    assert "FILL(bounced, 0)" in expression
 
 
 def test_every_alarm_says_what_missing_data_means(synthesized: Synthesized) -> None:

@@ -29,7 +29,7 @@ from local.http_events import (
 )
 from local.provision import ProvisionedService, provision
 from services.approvals.handlers import decision, request
-from services.approvals.links import LinkSigner
+from services.approvals.links import LinkSigner, SigningKey
 from services.approvals.models import Decision
 from services.approvals.wiring import WIRING as APPROVALS
 from services.common.wiring import HttpRoute
@@ -38,6 +38,7 @@ from services.orders.wiring import WIRING as ORDERS
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
 from tests.support.orders import example
+from tests.unit.approvals.fakes import StaticKeyring
 
 DECISION_URL = "https://hostile.lambda-url.us-east-1.on.aws"
 
@@ -103,14 +104,14 @@ class DecisionPage:
     provisioned: ProvisionedService
     approval_id: str
     link_expires: int
-    signing_key: bytes
+    signing_key: SigningKey
     catcher_url: str
     dynamodb: Any
     sqs: Any
 
     @property
     def signer(self) -> LinkSigner:
-        return LinkSigner(lambda: self.signing_key)
+        return LinkSigner(StaticKeyring(self.signing_key))
 
     def link(self, choice: Decision) -> str:
         """The genuine link (path and query) the owner's message carries."""
@@ -197,7 +198,7 @@ def decision_page(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Decisi
         provisioned=provisioned,
         approval_id=approval["approval_id"]["S"],
         link_expires=int(approval["link_expires"]["N"]),
-        signing_key=str(secret["SecretString"]).encode(),
+        signing_key=SigningKey(secret["VersionId"], str(secret["SecretString"]).encode()),
         catcher_url=catcher_url,
         dynamodb=boto3.client("dynamodb"),
         sqs=sqs,

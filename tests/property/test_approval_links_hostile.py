@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from events.models import utc_now
 from local.http_events import HttpResponse
-from services.approvals.links import LinkSigner
+from services.approvals.links import LinkSigner, SigningKey
 from services.approvals.models import Decision
 from tests.property.conftest import DecisionPage, hostile_settings
+from tests.unit.approvals.fakes import StaticKeyring
 
 REFUSED = {400, 403, 404, 410}
 DECISIONS = st.sampled_from(list(Decision))
@@ -119,10 +120,12 @@ def test_a_tampered_truncated_or_misdecided_link_decides_nothing(
 def test_a_link_signed_with_another_key_is_forbidden_and_an_old_one_is_gone(
     decision_page: DecisionPage, choice: Decision, key: bytes, expires_in: int, comment: str | None
 ) -> None:
-    assume(key != decision_page.signing_key)
+    assume(key != decision_page.signing_key.secret)
     now = int(utc_now().timestamp())
     expires = max(0, now + expires_in)
-    forged = LinkSigner(lambda: key).url("", decision_page.approval_id, choice, expires)
+    forged = LinkSigner(StaticKeyring(SigningKey(decision_page.signing_key.kid, key))).url(
+        "", decision_page.approval_id, choice, expires
+    )
     # Signed with the real key, but its time is up: how every genuine link ends.
     expired = max(0, now - abs(expires_in) - 1)
     old = decision_page.signer.url("", decision_page.approval_id, choice, expired)

@@ -9,13 +9,16 @@ from typing import Any
 from events.models import Event
 
 
-def eventbridge_event(event: Event, *, bus: str = "shop") -> dict[str, Any]:
-    """The EventBridge envelope a rule delivers for ``event``."""
+def eventbridge_event(
+    event: Event, *, bus: str = "shop", source: str | None = None
+) -> dict[str, Any]:
+    """The EventBridge envelope a rule delivers for ``event`` (put by ``source``, by default
+    the producer the contract names)."""
     return {
         "version": "0",
         "id": str(uuid.uuid4()),
         "detail-type": event.detail_type,
-        "source": event.source,
+        "source": source or event.source,
         "account": "123456789012",
         "time": event.metadata.occurred_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "region": "us-east-1",

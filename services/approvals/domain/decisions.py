@@ -5,6 +5,10 @@ conditional write, so the first one wins, then publishes it. The record keeps a
 ``decision_published`` flag and the event's id: if publishing fails, the same decision sent
 again republishes the very same event instead of being lost, while the other decision still
 loses to the recorded one.
+
+Nothing is recorded or republished once the approval's deadline has passed (it closes a
+safety margin before the workflow's own): a decision the owner is told about must still find
+the workflow waiting.
 """
 
 from __future__ import annotations
@@ -51,6 +55,8 @@ def view(store: ApprovalStore, approval_id: str, decision: Decision, now: dateti
             return WindowClosed(approval)
         return AwaitingConfirmation(approval, decision)
     if _awaits_republish(approval, decision):
+        if now >= approval.deadline:
+            return WindowClosed(approval)
         return AwaitingConfirmation(approval, decision, resume=True)
     return _settled(approval)
 
@@ -74,7 +80,7 @@ def decide(
         return UnknownApproval()
     if approval.is_open:
         if now >= approval.deadline:
-            # The workflow's timer has run out; a decision now would reach nobody.
+            # Too close to the workflow's timer: the decision might reach nobody.
             return WindowClosed(approval)
         status = STATUS_OF_DECISION[decision]
         event_id = uuid.uuid4()
@@ -92,6 +98,10 @@ def decide(
         # Another request decided (or the order was cancelled) between our read and write.
         approval = store.get(approval_id) or approval
     if _awaits_republish(approval, decision):
+        if now >= approval.deadline:
+            # Recorded but never confirmed to the owner (they saw the retry page); too late
+            # to pass on now, so the workflow's timeout decides.
+            return WindowClosed(approval)
         return _publish(store, publisher, approval)
     return _settled(approval)
 

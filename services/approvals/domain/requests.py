@@ -9,7 +9,7 @@ so a late ApprovalRequested cannot ask the owner about a cancelled order.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from events.models import ApprovalRequested, OrderCancelled, OrderSummary
 from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNotifier, OwnerRequest
@@ -26,6 +26,8 @@ WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (ApprovalRequested, OrderCanc
 class LinkSettings:
     base_url: str
     grace_seconds: int
+    # Decisions close this long before the workflow's deadline (see Approval.deadline).
+    decision_margin: timedelta
 
 
 def request_approval(
@@ -45,7 +47,7 @@ def request_approval(
             approval_id=new_approval_id(),
             order=summary_of(data),
             requested_at=data.requested_at,
-            deadline=data.approval_deadline,
+            deadline=data.approval_deadline - links.decision_margin,
             link_expires=int(data.approval_deadline.timestamp()) + links.grace_seconds,
             status=ApprovalStatus.PENDING,
         )
@@ -56,7 +58,7 @@ def request_approval(
     if approval.owner_notified:
         return "duplicate"
     if now >= approval.deadline:
-        # A very late delivery (e.g. a DLQ redrive): the workflow has already timed out.
+        # A very late delivery (e.g. a DLQ redrive): the window for decisions has closed.
         return "past-deadline"
     notifier.send(OwnerRequest(approval, signed_links(signer, links.base_url, approval)))
     # Marked after sending: a crash in between means one more message, never none.

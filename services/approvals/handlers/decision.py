@@ -1,9 +1,10 @@
 """The owner's decision page behind a public Lambda Function URL.
 
-``GET /approvals/<id>?decision=…&expires=…&sig=…`` shows the order and a confirmation form
-and never changes anything (mail scanners open links); ``POST /approvals/<id>`` with the
-form records the decision. Every answer is an HTML page with strict security headers:
-403 tampered, 410 expired, 404 unknown, 400 malformed, never a stack trace.
+``GET /approvals/<id>?decision=…&expires=…&kid=…&sig=…`` shows the order and a confirmation
+form and never changes anything (mail scanners open links); ``HEAD`` answers the same without
+the page (link checkers); ``POST /approvals/<id>`` with the form records the decision.
+Every answer is an HTML page with strict security headers: 403 tampered, 410 expired,
+404 unknown, 400 malformed, never a stack trace.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.models import utc_now
 from events.publisher import EventPublisher
 from services.approvals.adapters.publisher import bus_publisher
-from services.approvals.adapters.signing_key import SecretSigningKey
+from services.approvals.adapters.signing_key import SecretKeyring
 from services.approvals.adapters.table import DynamoApprovalStore
 from services.approvals.domain.answers import DecisionRecorded, LinkAnswer
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
@@ -55,11 +56,11 @@ class DecisionDependencies:
 @functools.cache
 def dependencies() -> DecisionDependencies:
     settings = DecisionSettings()  # from the environment
-    key = SecretSigningKey(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
+    keys = SecretKeyring(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
     return DecisionDependencies(
         store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),
         publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
-        signer=LinkSigner(key),
+        signer=LinkSigner(keys),
     )
 
 
@@ -72,6 +73,13 @@ def show_approval(approval_id: str) -> Response[str]:
         return _refused(check.problem)
     answer = view(deps.store, check.approval_id, check.decision, now)
     return _answer(answer, check, posted=False)
+
+
+@app.head("/approvals/<approval_id>")
+def check_approval(approval_id: str) -> Response[str]:
+    response = show_approval(approval_id)
+    response.body = ""
+    return response
 
 
 @app.post("/approvals/<approval_id>")

@@ -10,10 +10,11 @@ from urllib.parse import parse_qsl
 from aws_lambda_powertools.event_handler import Response
 
 from services.approvals.handlers.pages import Page
+from services.approvals.links import LINK_FIELDS
 
 MAX_COMMENT_CHARS = 500
 _MAX_FORM_FIELDS = 10
-_LINK_FIELDS = ("decision", "expires", "sig")
+_LINK_FIELDS = LINK_FIELDS
 
 SECURITY_HEADERS = {
     # No scripts, no external anything; the form may only post back here.

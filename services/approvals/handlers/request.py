@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import boto3
@@ -14,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import utc_now
 from services.approvals.adapters.notifier import SnsOwnerNotifier
-from services.approvals.adapters.signing_key import SecretSigningKey
+from services.approvals.adapters.signing_key import SecretKeyring
 from services.approvals.adapters.table import DynamoApprovalStore
 from services.approvals.domain.requests import (
     OWNER_NOTIFIED,
@@ -44,12 +45,16 @@ class RequestDependencies:
 @functools.cache
 def dependencies() -> RequestDependencies:
     settings = RequestSettings()  # from the environment
-    key = SecretSigningKey(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
+    keys = SecretKeyring(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
     return RequestDependencies(
         store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),
         notifier=SnsOwnerNotifier(boto3.client("sns"), settings.approvals_owner_topic_arn),
-        signer=LinkSigner(key),
-        links=LinkSettings(settings.approvals_base_url, settings.approvals_link_grace_seconds),
+        signer=LinkSigner(keys),
+        links=LinkSettings(
+            settings.approvals_base_url,
+            settings.approvals_link_grace_seconds,
+            timedelta(seconds=settings.approvals_decision_margin_seconds),
+        ),
     )
 
 

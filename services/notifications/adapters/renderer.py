@@ -55,10 +55,22 @@ class JinjaRenderer:
         self._env.filters.update(money=money, long_date=long_date)
         self._env.globals.update(line_total=line_total)
 
-    def render(self, kind: EmailKind, order: OrderSummary) -> RenderedEmail:
-        context = {"order": order, "kind": kind.value}
+    def render(
+        self, kind: EmailKind, order: OrderSummary, *, unsubscribe_url: str | None = None
+    ) -> RenderedEmail:
+        context = {"order": order, "kind": kind.value, "unsubscribe_url": unsubscribe_url}
+        # RFC 8058 one-click: mail clients POST "List-Unsubscribe=One-Click" to the URL.
+        headers = (
+            (
+                ("List-Unsubscribe", f"<{unsubscribe_url}>"),
+                ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            )
+            if unsubscribe_url
+            else ()
+        )
         return RenderedEmail(
             subject=SUBJECTS[kind].format(order_id=order.order_id),
             html=self._env.get_template(f"{kind.value}.html").render(context),
             text=self._env.get_template(f"{kind.value}.txt").render(context),
+            headers=headers,
         )

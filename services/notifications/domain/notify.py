@@ -1,4 +1,4 @@
-"""Send each customer email at most once per order and kind.
+"""Send each customer email once per order and kind, and never leave one stuck.
 
 Delivery is at least once (DESIGN §5): the same event can arrive twice, in one batch or two,
 or in two invocations at the same moment. Before sending, ``notify`` claims (order id, kind)
@@ -7,24 +7,31 @@ mail service has accepted the email, the claim is marked sent with its message i
 
 When something fails between the claim and the mark:
 
-- The mail service certainly did not take the email (``EmailNotSentError``: it refused the
-  request, or could not be reached): the claim is released and the error raised, so the
-  redelivered message claims again and sends.
-- Anything else (the answer was lost after the request left, the process died, the mark
-  failed): the email may or may not have gone out. We choose **at most once**: the claim stays,
-  and a redelivery that finds it sends nothing (outcome ``claim_pending``). The price is a
-  rare lost email, visible as a ledger entry left in ``sending``; the alternative (a lease
-  after which a stale claim is sent again, i.e. at least once) would instead risk the second
-  email the requirement rules out. Since a claim is never taken over, the same rule also
-  covers a duplicate that arrives while the first delivery is still sending: that first
-  delivery either sends, or releases its claim and is itself redelivered.
+- The mail service refused for good (``EmailRefusedError``: rejected, sender or account not
+  allowed, invalid address): the email ends ``failed`` with the reason and is not retried.
+- It certainly did not take the email this time (``EmailNotSentError``: throttled, not
+  reached): the claim is released and the error raised, so the redelivery sends.
+- Anything else (a timeout after the request left, the process died, the mark failed): the
+  outcome is unknown. The claim stays and the message is retried. Every email is sent under
+  the service's SES configuration set, tagged with its order, kind and claim, so if SES took
+  it, its "Email Sent" event marks the entry ``sent`` (``record_delivery``). A redelivery
+  that finds the claim still ``sending`` after ``stale_after`` concludes SES never took it
+  and takes the claim over to send again: **at least once**, with a second email only if
+  SES's own event is later than ``stale_after``. Take-overs are bounded (``max_attempts``);
+  then the email ends ``failed`` ("outcome unknown") and is counted for an alarm.
+- A redelivery that finds a younger ``sending`` claim raises ``ClaimPendingError``: the
+  message comes back once the other delivery has sent, released, or gone stale.
+
+The feedback request carries a one-click unsubscribe link; a customer who used it gets no
+further feedback requests (the other emails are about their orders and always go out).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from events.models import (
@@ -36,11 +43,14 @@ from events.models import (
 )
 from services.notifications.domain.ports import (
     EmailNotSentError,
+    EmailRefusedError,
     Mailer,
+    OptOuts,
     Renderer,
     SentEmailLedger,
 )
-from services.notifications.models import Claim, EmailKind
+from services.notifications.models import Claim, DeliveryReport, EmailKind, LedgerEntry
+from services.notifications.unsubscribe import recipient_id
 
 CustomerEvent = OrderPlaced | OrderShipped | OrderCancelled | FeedbackDue
 CUSTOMER_EVENTS: tuple[type[CustomerEvent], ...] = (
@@ -56,13 +66,38 @@ KIND_BY_EVENT: dict[type[CustomerEvent], EmailKind] = {
     OrderCancelled: EmailKind.ORDER_CANCELLED,
     FeedbackDue: EmailKind.FEEDBACK_REQUEST,
 }
+UNKNOWN_OUTCOME = "send outcome unknown"
 
 
-class EmailDelivery(StrEnum):
-    SENT = "sent"
-    ALREADY_SENT = "already_sent"
-    # Claimed by another delivery that is sending now, or that died mid-send (at most once).
-    CLAIM_PENDING = "claim_pending"
+class Outcome(StrEnum):
+    """Each value is also the name of the metric counting it."""
+
+    SENT = "EmailSent"
+    # Sent again after a claim stayed ``sending`` past ``stale_after`` (SES never said it
+    # took the first one): alarm when it happens often.
+    RESENT_AFTER_STALE_CLAIM = "EmailResentAfterStaleClaim"
+    ALREADY_SETTLED = "EmailAlreadySettled"
+    FAILED = "EmailFailedPermanently"
+    OUTCOME_UNKNOWN = "EmailOutcomeUnknown"
+    OPTED_OUT = "FeedbackRequestSkippedOptedOut"
+
+
+class ClaimPendingError(RuntimeError):
+    """Another delivery holds a fresh claim on this email: try again later."""
+
+
+@dataclass(frozen=True)
+class ClaimPolicy:
+    stale_after: timedelta
+    max_attempts: int
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Who opted out of feedback requests, and the link that opts a recipient out."""
+
+    opt_outs: OptOuts
+    link: Callable[[str], str]  # address -> one-click unsubscribe URL
 
 
 def notify(
@@ -71,12 +106,20 @@ def notify(
     mailer: Mailer,
     renderer: Renderer,
     *,
+    policy: ClaimPolicy,
+    unsubscribe: Unsubscribe,
     now: Callable[[], datetime] = utc_now,
-) -> EmailDelivery:
+) -> Outcome:
     """Send the email ``event`` calls for, unless this order already got (or is getting) it."""
     kind = KIND_BY_EVENT[type(event)]
+    address = str(event.data.customer.email)
+    link = None
+    if kind is EmailKind.FEEDBACK_REQUEST:
+        if unsubscribe.opt_outs.has_opted_out(recipient_id(address)):
+            return Outcome.OPTED_OUT
+        link = unsubscribe.link(address)
     # Render before claiming: a template error must not leave a claim behind.
-    email = renderer.render(kind, event.data)
+    email = renderer.render(kind, event.data, unsubscribe_url=link)
     claim = Claim(
         order_id=event.order_id,
         kind=kind,
@@ -84,17 +127,46 @@ def notify(
         event_id=str(event.metadata.event_id),
         claimed_at=now(),
     )
+    sent = Outcome.SENT
     if not ledger.claim(claim):
         existing = ledger.entry(claim.order_id, kind)
-        if existing is not None and existing.status == "sent":
-            return EmailDelivery.ALREADY_SENT
-        # A claim released between our write and our read also lands here: the delivery
-        # that released it is redelivered and sends, so skipping is still right.
-        return EmailDelivery.CLAIM_PENDING
+        if existing is None:
+            # Released between our write and our read: that delivery is redelivered.
+            raise ClaimPendingError(f"{kind} of order {claim.order_id} was just released")
+        if existing.status != "sending":
+            return Outcome.ALREADY_SETTLED
+        if claim.claimed_at - existing.claimed_at < policy.stale_after:
+            raise ClaimPendingError(f"{kind} of order {claim.order_id} is being sent")
+        if existing.attempts >= policy.max_attempts:
+            ledger.mark_failed(_held(existing, claim), reason=UNKNOWN_OUTCOME, at=now())
+            return Outcome.OUTCOME_UNKNOWN
+        if not ledger.take_over(existing, claim):
+            raise ClaimPendingError(f"{kind} of order {claim.order_id} changed meanwhile")
+        sent = Outcome.RESENT_AFTER_STALE_CLAIM
+    tags = {"order_id": claim.order_id, "kind": kind.value, "claim_id": claim.claim_id}
     try:
-        message_id = mailer.send(event.data.customer.email, email)
+        message_id = mailer.send(address, email, tags=tags)
+    except EmailRefusedError as refusal:
+        ledger.mark_failed(claim, reason=str(refusal), at=now())
+        return Outcome.FAILED
     except EmailNotSentError:
         ledger.release(claim)
         raise
     ledger.mark_sent(claim, message_id=message_id, sent_at=now())
-    return EmailDelivery.SENT
+    return sent
+
+
+def record_delivery(report: DeliveryReport, ledger: SentEmailLedger) -> bool:
+    """Note what SES reported about an email; True if it moved the ledger forward."""
+    return ledger.record(report)
+
+
+def _held(entry: LedgerEntry, claim: Claim) -> Claim:
+    """The claim ``entry`` records (to end it), as seen by the delivery holding ``claim``."""
+    return Claim(
+        order_id=entry.order_id,
+        kind=entry.kind,
+        claim_id=entry.claim_id,
+        event_id=claim.event_id,
+        claimed_at=entry.claimed_at,
+    )

@@ -6,20 +6,34 @@ from datetime import datetime
 from typing import Protocol
 
 from events.models import OrderSummary
-from services.notifications.models import Claim, EmailKind, LedgerEntry, RenderedEmail
+from services.notifications.models import (
+    Claim,
+    DeliveryReport,
+    EmailKind,
+    LedgerEntry,
+    RenderedEmail,
+)
 
 
 class EmailNotSentError(Exception):
-    """The mail service certainly did not accept the email (it refused, or was never reached).
+    """The mail service certainly did not accept the email this time (it refused for a
+    reason that may pass, such as throttling, or was never reached): worth trying again.
 
     Any other exception from ``Mailer.send`` means the outcome is unknown: the request may
     have been accepted before the answer was lost.
     """
 
 
+class EmailRefusedError(Exception):
+    """The mail service refused the email for good (rejected, sender or account not allowed,
+    invalid address): sending it again would be refused again. The message is the reason
+    (an error code, never an address)."""
+
+
 class Mailer(Protocol):
-    def send(self, to: str, email: RenderedEmail) -> str:
-        """Send ``email`` to the address ``to``; return the mail service's message id."""
+    def send(self, to: str, email: RenderedEmail, *, tags: dict[str, str]) -> str:
+        """Send ``email`` to the address ``to``, tagged so the mail service's reports about
+        it can be matched to the ledger; return the mail service's message id."""
         ...
 
 
@@ -32,16 +46,40 @@ class SentEmailLedger(Protocol):
         """The current entry for (order, kind), read consistently."""
         ...
 
+    def take_over(self, stale: LedgerEntry, claim: Claim) -> bool:
+        """Replace the ``stale`` claim (still ``sending``, same claim id) with ``claim``,
+        counting one more attempt; False if anything changed meanwhile."""
+        ...
+
     def release(self, claim: Claim) -> None:
         """Drop ``claim`` if it is still the unsent one recorded; otherwise do nothing."""
         ...
 
     def mark_sent(self, claim: Claim, *, message_id: str, sent_at: datetime) -> None:
-        """Turn ``claim`` into a sent entry with the mail service's message id."""
+        """Turn ``claim`` into a sent entry with the mail service's message id (unless a
+        report already moved it further)."""
+        ...
+
+    def mark_failed(self, claim: Claim, *, reason: str, at: datetime) -> None:
+        """End ``claim`` as ``failed`` with ``reason``."""
+        ...
+
+    def record(self, report: DeliveryReport) -> bool:
+        """Move the entry forward to ``report.status``; False when there is no such entry or
+        it is already as far (reports come late, twice and out of order)."""
         ...
 
 
 class Renderer(Protocol):
-    def render(self, kind: EmailKind, order: OrderSummary) -> RenderedEmail:
-        """The subject, HTML and text of ``kind`` for ``order`` (an event's data)."""
+    def render(
+        self, kind: EmailKind, order: OrderSummary, *, unsubscribe_url: str | None = None
+    ) -> RenderedEmail:
+        """The subject, HTML and text of ``kind`` for ``order`` (an event's data); with
+        ``unsubscribe_url``, the one-click List-Unsubscribe headers and a visible link."""
+        ...
+
+
+class OptOuts(Protocol):
+    def has_opted_out(self, recipient: str) -> bool:
+        """Whether the recipient (an id, not an address) asked for no more feedback requests."""
         ...

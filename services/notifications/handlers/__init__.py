@@ -1,1 +1,3 @@
 """Lambda entry points of the notifications service."""
+
+SERVICE = "notifications"

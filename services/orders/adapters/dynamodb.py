@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
@@ -87,3 +88,21 @@ class DynamoOrdersStore:
     def delete(self, order_id: str) -> bool:
         response = self._table.delete_item(Key={"order_id": order_id}, ReturnValues="ALL_OLD")
         return "Attributes" in response
+
+    def placed_before(self, cutoff: datetime) -> Iterator[Order]:
+        # A filtered scan: the sweeper runs every few minutes over a table that keeps only
+        # open orders (cancelled ones are deleted). A sparse index on "still placed" would
+        # replace it if the table grows large.
+        scan: dict[str, Any] = {
+            "FilterExpression": Attr("status").eq(OrderStatus.PLACED.value),
+            "ConsistentRead": True,
+        }
+        while True:
+            page = self._table.scan(**scan)
+            for item in page.get("Items", []):
+                order = order_from_item(item)
+                if order.placed_at < cutoff:
+                    yield order
+            if "LastEvaluatedKey" not in page:
+                return
+            scan["ExclusiveStartKey"] = page["LastEvaluatedKey"]

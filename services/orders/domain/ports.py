@@ -4,6 +4,7 @@ rules."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -38,4 +39,8 @@ class OrdersStore(Protocol):
 
     def delete(self, order_id: str) -> bool:
         """Delete the order; False when it was already gone."""
+        ...
+
+    def placed_before(self, cutoff: datetime) -> Iterator[Order]:
+        """Orders still in status ``placed`` that were placed before ``cutoff``."""
         ...

@@ -1,6 +1,7 @@
 """OrderApproved / OrderRejected -> SendTaskSuccess / SendTaskFailure(OrderRejected).
 
-A decision for a workflow that already moved on is counted and done, never retried.
+A decision for a workflow that already moved on is counted (metric
+``DecisionAfterWorkflowMovedOn``), logged as an error and done, never retried.
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
         logger.warning("no task token for this order; the decision will be retried")
         count(metrics, "DecisionWithoutToken")
         raise
+    if outcome is DecisionOutcome.MOVED_ON:
+        # The owner may have been told their decision counted: an alarm must see this.
+        logger.error(
+            "decision reached a workflow that had moved on",
+            extra={"decision": event.data.decision},
+        )
     count(metrics, outcome.value)
     return outcome
 

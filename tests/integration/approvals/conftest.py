@@ -17,7 +17,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.models import Event, parse_detail
 from local.http_events import HttpRequest, HttpResponse, function_url_event, parse_response
 from local.provision import ProvisionedService, provision
+from services.approvals.adapters.signing_key import SecretKeyring
 from services.approvals.handlers import decision, request
+from services.approvals.links import LinkSigner, SigningKey
 from services.approvals.wiring import WIRING
 from tests.support.context import FakeLambdaContext
 from tests.support.events import sqs_event
@@ -66,10 +68,19 @@ class Approvals:
         return self.provisioned.tables["approvals"]
 
     @property
-    def signing_key(self) -> bytes:
-        secret_id = self.provisioned.secret_ids["signing-key"]
-        value = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
-        return str(value["SecretString"]).encode()
+    def secret_id(self) -> str:
+        return self.provisioned.secret_ids["signing-key"]
+
+    @property
+    def signer(self) -> LinkSigner:
+        """Signs and verifies as the service does, with the secret's current keys."""
+        return LinkSigner(self._keyring())
+
+    def signer_key(self) -> SigningKey:
+        return self._keyring().current()
+
+    def _keyring(self) -> SecretKeyring:
+        return SecretKeyring(boto3.client("secretsmanager"), self.secret_id)
 
     # --- the request function (SQS) -------------------------------------------------
 
@@ -89,6 +100,11 @@ class Approvals:
         """GET a link the way a browser (or a mail scanner) does."""
         split = urlsplit(url)
         return self._invoke(HttpRequest("GET", split.path, split.query, {"accept": "text/html"}))
+
+    def head(self, url: str) -> HttpResponse:
+        """HEAD a link, as a link checker does."""
+        split = urlsplit(url)
+        return self._invoke(HttpRequest("HEAD", split.path, split.query, {"accept": "text/html"}))
 
     def submit(self, url: str, fields: dict[str, str]) -> HttpResponse:
         """POST a form to ``url``'s path, form-encoded (base64 on the wire, as AWS sends it)."""

@@ -12,6 +12,7 @@ import re
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
+import boto3
 import pytest
 
 from events.models import (
@@ -21,15 +22,16 @@ from events.models import (
     utc_now,
 )
 from local.http_events import HttpResponse
+from local.keys import rotate
 from local.links import forms_in
 from services.approvals.handlers import decision, request
 from services.approvals.handlers.http import SECURITY_HEADERS
-from services.approvals.links import LinkSigner, VerifiedLink, new_approval_id
+from services.approvals.links import LinkSigner, SigningKey, VerifiedLink, new_approval_id
 from services.approvals.models import Decision
 from tests.integration.approvals.conftest import DECISION_URL, Approvals, lambda_context
 from tests.integration.conftest import EmittedMetrics
 from tests.support.events import sqs_event
-from tests.unit.approvals.fakes import approval_requested, order_cancelled
+from tests.unit.approvals.fakes import StaticKeyring, approval_requested, order_cancelled
 
 LINK = re.compile(r"https://\S+")
 
@@ -79,7 +81,7 @@ def test_a_request_sends_the_owner_one_message_with_two_links_that_verify(
     assert "Enamel mug" in message.text
     links = links_of(message.text)
     assert set(links) == {"approve", "reject"}
-    signer = LinkSigner(lambda: approvals.signing_key)
+    signer = approvals.signer
     for decision_value, url in links.items():
         split = urlsplit(url)
         assert url.startswith(f"{DECISION_URL}/approvals/")
@@ -104,7 +106,7 @@ def test_opening_a_link_shows_the_order_and_a_form_and_changes_nothing(
     for text in ("Ada Lovelace", "Enamel mug", "Assam tea", "32.90 EUR", "Approve shipment"):
         assert text in page.text
     assert "Reject order" in other.text
-    assert set(form_fields(page)) >= {"decision", "expires", "sig", "comment"}
+    assert set(form_fields(page)) >= {"decision", "expires", "kid", "sig", "comment"}
     assert approvals.items() == before
     assert approvals.bus_events() == []
 
@@ -172,13 +174,17 @@ def test_tampered_expired_unknown_and_malformed_links_get_their_pages(
 ) -> None:
     links = owner_links(approvals, "ord_bad")
     before = approvals.items()
-    signer = LinkSigner(lambda: approvals.signing_key)
+    signer = approvals.signer
     approve = links["approve"]
     past = int((utc_now() - timedelta(seconds=1)).timestamp())
 
+    kid = dict(parse_qsl(urlsplit(approve).query))["kid"]
     tampered = approvals.open(approve.replace("decision=approve", "decision=reject"))
+    leading_zero = approvals.open(approve.replace("expires=", "expires=0"))
     forged = approvals.open(
-        LinkSigner(lambda: b"x" * 32).url(DECISION_URL, "A" * 32, Decision.APPROVE, past + 99999)
+        LinkSigner(StaticKeyring(SigningKey(kid, b"x" * 32))).url(
+            DECISION_URL, "A" * 32, Decision.APPROVE, past + 99999
+        )
     )
     expired = approvals.open(signer.url(DECISION_URL, "A" * 32, Decision.APPROVE, past))
     unknown = approvals.open(
@@ -188,6 +194,7 @@ def test_tampered_expired_unknown_and_malformed_links_get_their_pages(
     elsewhere = approvals.open(f"{DECISION_URL}/admin")
 
     assert_safe_page(tampered, 403)
+    assert_safe_page(leading_zero, 400)
     assert_safe_page(forged, 403)
     assert_safe_page(expired, 410)
     assert_safe_page(unknown, 404)
@@ -300,8 +307,48 @@ def test_no_signature_or_key_reaches_the_logs(
 
     logs = capsys.readouterr()
     sig = dict(parse_qsl(urlsplit(links["approve"]).query))["sig"]
-    key = approvals.signing_key.decode()
+    key = approvals.signer_key().secret.decode()
     for output in (logs.out, logs.err):
         assert sig not in output
         assert key not in output
         assert "ada@example.com" not in output
+
+
+def test_links_signed_before_a_key_rotation_still_open_and_decide(approvals: Approvals) -> None:
+    # Given an owner holding links signed with today's key
+    old = owner_links(approvals, "ord_rotated")
+
+    # When the key is rotated and both functions start afresh
+    rotate(boto3.client("secretsmanager"), approvals.secret_id)
+    request.dependencies.cache_clear()
+    decision.dependencies.cache_clear()
+    new = owner_links(approvals, "ord_after_rotation")
+
+    # Then new links carry the new key id, and both old and new links work
+    kid_of = {name: dict(parse_qsl(urlsplit(url).query))["kid"] for name, url in old.items()}
+    assert dict(parse_qsl(urlsplit(new["approve"]).query))["kid"] != kid_of["approve"]
+    assert_safe_page(approvals.open(new["reject"]), 200)
+    page = approvals.open(old["approve"])
+    assert_safe_page(page, 200)
+    result = approvals.submit(old["approve"], form_fields(page))
+    assert_safe_page(result, 200)
+    [approved] = approvals.bus_events("OrderApproved")
+    assert approved.detail["data"]["order_id"] == "ord_rotated"
+
+
+def test_head_on_a_valid_link_answers_like_get_without_a_body(approvals: Approvals) -> None:
+    links = owner_links(approvals, "ord_head")
+    before = approvals.items()
+
+    head = approvals.head(links["approve"])
+    get = approvals.open(links["approve"])
+
+    assert head.status == get.status == 200
+    assert head.body == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers["cache-control"] == "no-store"
+    assert approvals.items() == before
+    assert (
+        approvals.head(links["approve"].replace("decision=approve", "decision=reject")).status
+        == 403
+    )

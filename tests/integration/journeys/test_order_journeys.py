@@ -104,7 +104,7 @@ def test_rejected_order_is_deleted_and_customer_told(make_stack: StackFactory) -
 def test_unanswered_order_times_out_and_late_click_shows_cancelled(
     make_stack: StackFactory,
 ) -> None:
-    stack = make_stack(approval_window_seconds=3)
+    stack = make_stack(approval_window_seconds=3, decision_margin_seconds=1)
     order_id = place_order(stack, "timeout@example.com")
     message = owner_message(stack, order_id)
 

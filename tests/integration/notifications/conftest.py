@@ -17,6 +17,7 @@ from services.notifications.handlers import email as email_handler
 from services.notifications.wiring import WIRING
 
 REGION = "us-east-1"
+UNSUBSCRIBE_URL = "https://unsubscribe1234.lambda-url.us-east-1.on.aws"
 
 
 @dataclass
@@ -36,7 +37,7 @@ class Outbox:
 
 @pytest.fixture
 def notifications(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProvisionedService]:
-    provisioned = provision(WIRING)
+    provisioned = provision(WIRING, function_urls={"notifications/unsubscribe": UNSUBSCRIBE_URL})
     for name, value in provisioned.env.items():
         monkeypatch.setenv(name, value)
     # Provisioning step the wiring cannot declare: SES sends only from verified identities.

@@ -29,14 +29,18 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from botocore.exceptions import ClientError, ReadTimeoutError
 
 from events.models import Event
 from local.provision import ProvisionedService
-from services.notifications.handlers.email import lambda_handler
+from services.notifications.adapters.mailer import SEND_BUDGET_MS
+from services.notifications.handlers import email as email_handler
+from services.notifications.handlers.email import lambda_handler as handler
 from tests.integration.conftest import EmittedMetrics
 from tests.integration.notifications.conftest import Outbox
 from tests.support.context import FakeLambdaContext
 from tests.support.events import eventbridge_event, sqs_event
+from tests.support.polling import wait_until
 from tests.unit.notifications.samples import (
     feedback_due,
     order_cancelled,
@@ -47,9 +51,38 @@ from tests.unit.notifications.samples import (
 SENDER = "shop@example.com"
 
 
+def ledger_entry(notifications: ProvisionedService, order_id: str, kind: str) -> dict[str, str]:
+    item = boto3.client("dynamodb").get_item(
+        TableName=notifications.tables["sent-emails"],
+        Key={"order_id": {"S": order_id}, "kind": {"S": kind}},
+        ConsistentRead=True,
+    )["Item"]
+    return {name: str(next(iter(value.values()))) for name, value in item.items()}
+
+
+def throttling() -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "TooManyRequestsException", "Message": "slow down"}}, "SendEmail"
+    )
+
+
+def ses_fails(outbox: Outbox, *, times: int, error: Exception) -> None:
+    """The next ``times`` SendEmail calls of the handler's clients raise ``error`` before
+    reaching SES."""
+    left = [times]
+
+    def fail(**_: Any) -> None:
+        if left[0] > 0:
+            left[0] -= 1
+            raise error
+
+    assert boto3.DEFAULT_SESSION is not None
+    boto3.DEFAULT_SESSION.events.register("before-call.sesv2.SendEmail", fail)
+
+
 def invoke(event: dict[str, Any]) -> PartialItemFailureResponse:
-    response = lambda_handler(event, cast(LambdaContext, FakeLambdaContext()))
-    return cast(PartialItemFailureResponse, response)
+    response: PartialItemFailureResponse = handler(event, cast(LambdaContext, FakeLambdaContext()))
+    return response
 
 
 def failed_ids(response: PartialItemFailureResponse) -> list[str]:
@@ -145,11 +178,25 @@ def test_malformed_records_are_reported_while_the_others_are_sent(outbox: Outbox
     ]
 
 
-def test_a_refused_send_is_retried_and_then_sent_once(
+def test_a_sender_ses_refuses_ends_the_email_failed_with_the_reason_not_in_the_dlq(
+    outbox: Outbox, notifications: ProvisionedService
+) -> None:
+    boto3.client("sesv2").delete_email_identity(EmailIdentity=SENDER)
+    event = sqs_event(order_cancelled(reason="approval_timeout"))
+
+    first = invoke(event)
+    again = invoke(event)
+
+    assert failed_ids(first) == failed_ids(again) == []  # done, not retried
+    assert outbox.delivered == []
+    entry = ledger_entry(notifications, "ord_1001", "order_cancelled")
+    assert (entry["status"], entry["reason"]) == ("failed", "MessageRejected")
+
+
+def test_a_throttled_send_is_retried_and_then_sent_once(
     outbox: Outbox, notifications: ProvisionedService, metrics: EmittedMetrics
 ) -> None:
-    ses = boto3.client("sesv2")
-    ses.delete_email_identity(EmailIdentity=SENDER)
+    ses_fails(outbox, times=1, error=throttling())
     event = sqs_event(order_cancelled(reason="approval_timeout"))
 
     # Every record of the batch failed: Powertools fails the whole invocation (batch retried).
@@ -157,7 +204,6 @@ def test_a_refused_send_is_retried_and_then_sent_once(
         invoke(event)
     assert outbox.delivered == []
 
-    ses.create_email_identity(EmailIdentity=SENDER)
     retried = invoke(event)
     again = invoke(event)
 
@@ -165,6 +211,52 @@ def test_a_refused_send_is_retried_and_then_sent_once(
     [email] = outbox.delivered
     assert "the shop did not confirm your order in time" in email.body
     assert (metrics["OrderCancelledFailed"], metrics["OrderCancelledSent"]) == (1, 1)
+
+
+def test_a_timed_out_ses_call_is_sent_once_after_its_claim_goes_stale(
+    outbox: Outbox, notifications: ProvisionedService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given SES times out on the first call (the email did not go out)
+    monkeypatch.setenv("NOTIFICATIONS_STALE_CLAIM_SECONDS", "1")
+    email_handler.adapters.cache_clear()
+    ses_fails(outbox, times=1, error=ReadTimeoutError(endpoint_url="https://email.test"))
+    event = order_shipped()
+
+    # When the message is redelivered until it goes through
+    with pytest.raises(BatchProcessingError):
+        invoke(sqs_event(event))
+    assert ledger_entry(notifications, "ord_1001", "shipment_confirmed")["status"] == "sending"
+    wait_until(
+        lambda: _delivered_without_failure(sqs_event(event)),
+        timeout=10,
+        what="the redelivery after the claim went stale",
+    )
+
+    # Then the customer got one email, and the ledger says sent after two attempts
+    assert [m.subject for m in outbox.delivered] == ["Your order ord_1001 has shipped"]
+    entry = ledger_entry(notifications, "ord_1001", "shipment_confirmed")
+    assert (entry["status"], entry["attempts"]) == ("sent", "2")
+    assert failed_ids(invoke(sqs_event(event))) == []
+    assert len(outbox.delivered) == 1
+
+
+def test_a_batch_stops_taking_records_when_too_little_time_is_left(outbox: Outbox) -> None:
+    event = sqs_event(order_placed(), order_shipped())
+    short = FakeLambdaContext(remaining_ms=SEND_BUDGET_MS - 1)
+
+    with pytest.raises(BatchProcessingError):
+        handler(event, cast(LambdaContext, short))
+
+    assert outbox.delivered == []
+    assert failed_ids(invoke(event)) == []
+    assert len(outbox.delivered) == 2
+
+
+def _delivered_without_failure(event: dict[str, Any]) -> bool:
+    try:
+        return failed_ids(invoke(event)) == []
+    except BatchProcessingError:
+        return False
 
 
 def test_every_kind_goes_out_once_per_order(outbox: Outbox) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta
 
+import pytest
+
 from events.models import OrderCancelled, utc_now
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome
@@ -99,8 +101,8 @@ def test_nobody_answering_cancels_the_order_with_reason_approval_timeout(
     assert stack.emitted("ord_timeout", "OrderShipped") == []
 
 
-def test_a_decision_after_the_timeout_is_counted_not_retried(
-    make_workflow: WorkflowFactory, metrics: EmittedMetrics
+def test_a_decision_after_the_timeout_is_counted_and_logged_as_an_error_not_retried(
+    make_workflow: WorkflowFactory, metrics: EmittedMetrics, caplog: pytest.LogCaptureFixture
 ) -> None:
     stack = make_workflow(approval_window_seconds=2)
     _request_approval(stack, "ord_late")
@@ -110,6 +112,8 @@ def test_a_decision_after_the_timeout_is_counted_not_retried(
     stack.deliver("relay-decision")
 
     assert metrics[DecisionOutcome.MOVED_ON] == 1
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert errors == ["decision reached a workflow that had moved on"]
     assert stack.queue_depth("decisions") == 0  # done, not back for another try
     assert stack.emitted("ord_late", "OrderShipped") == []
 

@@ -17,13 +17,31 @@ from events.models import (
 from events.publisher import FailedEntry, PublishError
 from services.approvals.adapters.notifier import OwnerMessage, owner_message
 from services.approvals.domain.ports import OwnerRequest
+from services.approvals.links import SigningKey
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 from tests.support.orders import example, summary
 
-KEY = b"k" * 32
-OTHER_KEY = b"o" * 32
+KEY = SigningKey("v-current", b"k" * 32)
+# The same key id with another secret: what a forger would have to guess.
+OTHER_KEY = SigningKey("v-current", b"o" * 32)
 BASE_URL = "https://approvals.example.test"
 NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+
+
+class StaticKeyring:
+    """A keyring that rotates when told: the newest key signs, it and the one before verify."""
+
+    def __init__(self, *keys: SigningKey) -> None:
+        self.keys = list(keys)  # newest first
+
+    def current(self) -> SigningKey:
+        return self.keys[0]
+
+    def find(self, kid: str) -> SigningKey | None:
+        return next((key for key in self.keys[:2] if key.kid == kid), None)
+
+    def rotate(self, key: SigningKey) -> None:
+        self.keys.insert(0, key)
 
 
 @dataclass

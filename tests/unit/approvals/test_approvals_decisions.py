@@ -27,11 +27,13 @@ from tests.unit.approvals.fakes import (
     FlakyPublisher,
     InMemoryApprovalStore,
     RecordingNotifier,
+    StaticKeyring,
     approval_requested,
     order_cancelled,
 )
 
 LATER = NOW + timedelta(minutes=5)
+MARGIN = timedelta(minutes=5)
 
 
 @pytest.fixture
@@ -51,8 +53,8 @@ def approval(store: InMemoryApprovalStore) -> Approval:
         approval_requested("ord_1"),
         store=store,
         notifier=RecordingNotifier(),
-        signer=LinkSigner(lambda: KEY),
-        links=LinkSettings(BASE_URL, 3600),
+        signer=LinkSigner(StaticKeyring(KEY)),
+        links=LinkSettings(BASE_URL, 3600, MARGIN),
         now=NOW,
     )
     found = store.find_by_order("ord_1")
@@ -222,3 +224,48 @@ def test_an_unknown_approval_is_unknown(
         ),
         UnknownApproval,
     )
+
+
+def test_a_decision_in_the_last_seconds_before_the_workflows_deadline_is_refused(
+    store: InMemoryApprovalStore, publisher: FlakyPublisher, approval: Approval
+) -> None:
+    # Given the workflow's timer fires at workflow_deadline
+    workflow_deadline = approval.deadline + MARGIN
+    last_second = workflow_deadline - timedelta(seconds=1)
+
+    # When the owner opens and confirms a link one second before it
+    page = view(store, approval.approval_id, Decision.APPROVE, last_second)
+    outcome = click(store, publisher, approval, Decision.APPROVE, now=last_second)
+
+    # Then they are told the window has closed, and nothing was recorded or published
+    assert isinstance(page, WindowClosed)
+    assert isinstance(outcome, WindowClosed)
+    assert publisher.published == []
+    assert store.get(approval.approval_id) == approval
+
+
+def test_a_decision_just_before_the_margin_is_recorded(
+    store: InMemoryApprovalStore, publisher: FlakyPublisher, approval: Approval
+) -> None:
+    in_time = approval.deadline - timedelta(seconds=1)
+
+    outcome = click(store, publisher, approval, Decision.APPROVE, now=in_time)
+
+    assert isinstance(outcome, DecisionRecorded)
+    assert len(publisher.published) == 1
+
+
+def test_an_unpublished_decision_is_not_republished_once_the_window_closed(
+    store: InMemoryApprovalStore, publisher: FlakyPublisher, approval: Approval
+) -> None:
+    publisher.failures = 1
+    with pytest.raises(DecisionNotPublishedError):
+        click(store, publisher, approval, Decision.APPROVE)
+    closed = approval.deadline + timedelta(seconds=1)
+
+    page = view(store, approval.approval_id, Decision.APPROVE, closed)
+    retried = click(store, publisher, approval, Decision.APPROVE, now=closed)
+
+    assert isinstance(page, WindowClosed)
+    assert isinstance(retried, WindowClosed)
+    assert publisher.published == []

@@ -15,13 +15,14 @@ from services.approvals.links import (
     LinkProblem,
     LinkSigner,
     RefusedLink,
+    SigningKey,
     VerifiedLink,
     new_approval_id,
 )
 from services.approvals.models import Decision
-from tests.unit.approvals.fakes import BASE_URL, KEY, NOW, OTHER_KEY
+from tests.unit.approvals.fakes import BASE_URL, KEY, NOW, OTHER_KEY, StaticKeyring
 
-SIGNER = LinkSigner(lambda: KEY)
+SIGNER = LinkSigner(StaticKeyring(KEY))
 APPROVAL_ID = "Zq3x9bWc0Yp1LrT5uVn7KsAe2Dg4Hj6M"
 EXPIRES = int((NOW + timedelta(days=8)).timestamp())
 
@@ -41,6 +42,7 @@ def link(
 def test_a_signed_link_verifies_with_what_it_was_made_for() -> None:
     url = SIGNER.url(BASE_URL, APPROVAL_ID, Decision.REJECT, EXPIRES)
     assert url.startswith(f"{BASE_URL}/approvals/{APPROVAL_ID}?decision=reject&expires=")
+    assert f"&kid={KEY.kid}&sig=" in url
 
     approval_id, params = parts(url)
     check = SIGNER.verify(approval_id, params, NOW)
@@ -85,8 +87,54 @@ def test_changing_any_single_part_is_tampering(field: str, change: Callable[[str
     assert SIGNER.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.TAMPERED)
 
 
+def test_a_leading_zero_expiry_is_refused_though_it_names_the_signed_number() -> None:
+    approval_id, params = link()
+    params["expires"] = "0" + params["expires"]
+
+    assert SIGNER.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.MALFORMED)
+
+
+def test_a_link_signed_with_the_previous_key_verifies_after_a_rotation() -> None:
+    keys = StaticKeyring(KEY)
+    signer = LinkSigner(keys)
+    approval_id, params = parts(signer.url(BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES))
+
+    keys.rotate(SigningKey("v-next", b"n" * 32))
+    fresh_id, fresh = parts(signer.url(BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES))
+
+    assert params["kid"] == "v-current"
+    assert fresh["kid"] == "v-next"
+    assert isinstance(signer.verify(approval_id, params, NOW), VerifiedLink)
+    assert isinstance(signer.verify(fresh_id, fresh, NOW), VerifiedLink)
+
+
+def test_a_link_signed_two_rotations_ago_is_refused() -> None:
+    keys = StaticKeyring(KEY)
+    signer = LinkSigner(keys)
+    approval_id, params = parts(signer.url(BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES))
+
+    keys.rotate(SigningKey("v-next", b"n" * 32))
+    keys.rotate(SigningKey("v-after", b"a" * 32))
+
+    assert signer.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.TAMPERED)
+
+
+def test_a_link_naming_the_previous_key_but_signed_with_the_current_is_tampering() -> None:
+    # The key id is covered by the MAC: relabelling a link cannot move it to another key.
+    keys = StaticKeyring(KEY)
+    signer = LinkSigner(keys)
+    keys.rotate(SigningKey("v-next", b"n" * 32))
+    approval_id, params = parts(signer.url(BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES))
+
+    params["kid"] = "v-current"
+
+    assert signer.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.TAMPERED)
+
+
 def test_a_link_signed_with_another_key_is_tampering() -> None:
-    forged = LinkSigner(lambda: OTHER_KEY).url(BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES)
+    forged = LinkSigner(StaticKeyring(OTHER_KEY)).url(
+        BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES
+    )
     approval_id, params = parts(forged)
 
     assert SIGNER.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.TAMPERED)
@@ -124,7 +172,7 @@ def test_a_decision_we_never_sign_is_malformed(decision: str) -> None:
     assert SIGNER.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.MALFORMED)
 
 
-@pytest.mark.parametrize("expires", ["", "-1", "1e9", " 123", "١٢٣", "9" * 13, "12.5"])
+@pytest.mark.parametrize("expires", ["", "-1", "1e9", " 123", "١٢٣", "9" * 13, "12.5", "+12"])
 def test_an_unreadable_expiry_is_malformed(expires: str) -> None:
     approval_id, params = link()
     params["expires"] = expires
@@ -132,7 +180,7 @@ def test_an_unreadable_expiry_is_malformed(expires: str) -> None:
     assert SIGNER.verify(approval_id, params, NOW) == RefusedLink(LinkProblem.MALFORMED)
 
 
-@pytest.mark.parametrize("missing", ["decision", "expires", "sig"])
+@pytest.mark.parametrize("missing", ["decision", "expires", "kid", "sig"])
 def test_a_link_missing_a_part_is_malformed(missing: str) -> None:
     approval_id, params = link()
     del params[missing]
@@ -158,7 +206,9 @@ def test_a_non_ascii_signature_is_refused_not_crashed_on() -> None:
 
 def test_a_short_key_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 32 bytes"):
-        LinkSigner(lambda: b"too short").signature(APPROVAL_ID, Decision.APPROVE, EXPIRES)
+        LinkSigner(StaticKeyring(SigningKey("v-short", b"too short"))).url(
+            BASE_URL, APPROVAL_ID, Decision.APPROVE, EXPIRES
+        )
 
 
 def test_approval_ids_are_long_random_url_safe_references() -> None:
@@ -170,7 +220,7 @@ def test_approval_ids_are_long_random_url_safe_references() -> None:
 
 
 @given(
-    field=st.sampled_from(["approval_id", "decision", "expires", "sig"]),
+    field=st.sampled_from(["approval_id", "decision", "expires", "kid", "sig"]),
     value=st.text(max_size=80),
 )
 def test_no_changed_link_is_ever_accepted(field: str, value: str) -> None:

@@ -18,7 +18,7 @@ from services.approvals.domain.answers import (
 from services.approvals.domain.ports import OwnerLinks, OwnerRequest
 from services.approvals.domain.requests import summary_of
 from services.approvals.handlers.pages import answer_page, error_page, problem_page
-from services.approvals.links import LinkProblem, LinkSigner, VerifiedLink
+from services.approvals.links import LinkProblem, VerifiedLink, signature
 from services.approvals.models import Approval, ApprovalStatus, Decision
 from tests.unit.approvals.fakes import BASE_URL, KEY, NOW, approval_requested
 
@@ -39,9 +39,8 @@ def make_approval(**changes: object) -> Approval:
 
 
 def link_for(approval: Approval, decision: Decision) -> VerifiedLink:
-    signer = LinkSigner(lambda: KEY)
-    sig = signer.signature(approval.approval_id, decision, approval.link_expires)
-    return VerifiedLink(approval.approval_id, decision, approval.link_expires, sig)
+    sig = signature(KEY, approval.approval_id, decision, approval.link_expires)
+    return VerifiedLink(approval.approval_id, decision, approval.link_expires, KEY.kid, sig)
 
 
 def test_the_confirmation_page_shows_the_order_and_a_form_carrying_the_signed_link() -> None:
@@ -61,6 +60,7 @@ def test_the_confirmation_page_shows_the_order_and_a_form_carrying_the_signed_li
     assert f'name="sig" value="{link.signature}"' in html
     assert 'name="decision" value="approve"' in html
     assert f'name="expires" value="{approval.link_expires}"' in html
+    assert f'name="kid" value="{KEY.kid}"' in html
     assert 'name="comment"' in html
     assert "Approve shipment" in html
     assert "Reject order" not in html
@@ -158,15 +158,15 @@ def test_a_click_on_a_cancelled_order_says_why_it_was_cancelled(
     assert "<form" not in html
 
 
-def test_a_click_after_the_deadline_says_nobody_answered() -> None:
+def test_a_click_after_the_window_says_it_has_closed_and_until_when() -> None:
     approval = make_approval()
 
-    html = answer_page(
-        WindowClosed(approval), link_for(approval, Decision.APPROVE), posted=True
-    ).html
+    page = answer_page(WindowClosed(approval), link_for(approval, Decision.APPROVE), posted=True)
 
-    assert "nobody answered" in html
-    assert "<form" not in html
+    assert page.status_code == 409
+    assert "The approval window has closed" in page.html
+    assert "accepted until 2030-05-02 12:00 UTC" in page.html
+    assert "<form" not in page.html
 
 
 @pytest.mark.parametrize(

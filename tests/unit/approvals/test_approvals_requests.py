@@ -18,13 +18,15 @@ from tests.unit.approvals.fakes import (
     NOW,
     InMemoryApprovalStore,
     RecordingNotifier,
+    StaticKeyring,
     approval_requested,
     order_cancelled,
 )
 
-SIGNER = LinkSigner(lambda: KEY)
+SIGNER = LinkSigner(StaticKeyring(KEY))
 GRACE = 7 * 24 * 3600
-LINKS = LinkSettings(base_url=BASE_URL, grace_seconds=GRACE)
+MARGIN = timedelta(minutes=5)
+LINKS = LinkSettings(base_url=BASE_URL, grace_seconds=GRACE, decision_margin=MARGIN)
 
 
 @pytest.fixture
@@ -175,3 +177,26 @@ def test_a_cancellation_that_overtakes_its_request_stops_the_owner_being_asked(
     assert request(store, notifier, approval_requested("ord_1")) == "already-closed"
     assert notifier.sent == []
     assert len(store.approvals) == 1
+
+
+def test_decisions_close_a_safety_margin_before_the_workflows_deadline(
+    store: InMemoryApprovalStore, notifier: RecordingNotifier
+) -> None:
+    event = approval_requested("ord_1")
+
+    request(store, notifier, event)
+
+    approval = store.find_by_order("ord_1")
+    assert approval is not None
+    assert approval.deadline == event.data.approval_deadline - MARGIN
+    # The links still open after the window (a late click explains what happened).
+    assert approval.link_expires == int(event.data.approval_deadline.timestamp()) + GRACE
+
+
+def test_a_request_arriving_inside_the_margin_bothers_nobody(
+    store: InMemoryApprovalStore, notifier: RecordingNotifier
+) -> None:
+    late = approval_requested("ord_1", deadline=NOW + MARGIN - timedelta(seconds=1))
+
+    assert request(store, notifier, late) == "past-deadline"
+    assert notifier.sent == []

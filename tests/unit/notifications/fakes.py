@@ -6,8 +6,15 @@ import threading
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from services.notifications.domain.ports import EmailNotSentError
-from services.notifications.models import Claim, EmailKind, LedgerEntry, RenderedEmail
+from services.notifications.domain.ports import EmailNotSentError, EmailRefusedError
+from services.notifications.models import (
+    STATUS_RANK,
+    Claim,
+    DeliveryReport,
+    EmailKind,
+    LedgerEntry,
+    RenderedEmail,
+)
 
 
 @dataclass
@@ -40,14 +47,43 @@ class InMemoryLedger:
             if current and current.claim_id == claim.claim_id and current.status == "sending":
                 del self.entries[key]
 
+    def take_over(self, stale: LedgerEntry, claim: Claim) -> bool:
+        with self._lock:
+            key = (claim.order_id, claim.kind)
+            current = self.entries.get(key)
+            if not current or current.claim_id != stale.claim_id or current.status != "sending":
+                return False
+            self.entries[key] = replace(
+                current,
+                claim_id=claim.claim_id,
+                claimed_at=claim.claimed_at,
+                attempts=current.attempts + 1,
+            )
+            return True
+
     def mark_sent(self, claim: Claim, *, message_id: str, sent_at: datetime) -> None:
+        self._end(claim, status="sent", message_id=message_id, sent_at=sent_at)
+
+    def mark_failed(self, claim: Claim, *, reason: str, at: datetime) -> None:
+        self._end(claim, status="failed", reason=reason)
+
+    def _end(self, claim: Claim, **changes: object) -> None:
         with self._lock:
             key = (claim.order_id, claim.kind)
             current = self.entries[key]
-            assert current.claim_id == claim.claim_id
+            if current.claim_id == claim.claim_id and current.status == "sending":
+                self.entries[key] = replace(current, **changes)  # type: ignore[arg-type]
+
+    def record(self, report: DeliveryReport) -> bool:
+        with self._lock:
+            key = (report.order_id, report.kind)
+            current = self.entries.get(key)
+            if current is None or STATUS_RANK[current.status] >= STATUS_RANK[report.status]:
+                return False
             self.entries[key] = replace(
-                current, status="sent", message_id=message_id, sent_at=sent_at
+                current, status=report.status, message_id=report.message_id, reason=report.reason
             )
+            return True
 
 
 @dataclass(frozen=True)
@@ -65,10 +101,12 @@ class RecordingMailer:
     sent: list[SentEmail] = field(default_factory=list)
     failures: list[Exception] = field(default_factory=list)
     sent_then_lost: list[Exception] = field(default_factory=list)
+    tags: list[dict[str, str]] = field(default_factory=list)
 
-    def send(self, to: str, email: RenderedEmail) -> str:
+    def send(self, to: str, email: RenderedEmail, *, tags: dict[str, str]) -> str:
         if self.failures:
             raise self.failures.pop(0)
+        self.tags.append(tags)
         message = SentEmail(to=to, email=email, message_id=f"msg-{len(self.sent) + 1}")
         self.sent.append(message)
         if self.sent_then_lost:
@@ -76,5 +114,17 @@ class RecordingMailer:
         return message.message_id
 
 
-def refused() -> EmailNotSentError:
-    return EmailNotSentError("MessageRejected")
+def throttled() -> EmailNotSentError:
+    return EmailNotSentError("TooManyRequestsException")
+
+
+def rejected() -> EmailRefusedError:
+    return EmailRefusedError("MessageRejected")
+
+
+@dataclass
+class InMemoryOptOuts:
+    recipients: set[str] = field(default_factory=set)
+
+    def has_opted_out(self, recipient: str) -> bool:
+        return recipient in self.recipients

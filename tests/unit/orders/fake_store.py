@@ -3,6 +3,7 @@ tests/integration/orders/test_orders_store.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,3 +34,12 @@ class InMemoryOrdersStore:
 
     def delete(self, order_id: str) -> bool:
         return self.orders.pop(order_id, None) is not None
+
+    def placed_before(self, cutoff: datetime) -> Iterator[Order]:
+        return iter(
+            [
+                o
+                for o in self.orders.values()
+                if o.status is OrderStatus.PLACED and o.placed_at < cutoff
+            ]
+        )

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from services.common.wiring import Access, HttpApiTrigger, SqsTrigger, StreamTrigger
+from services.common.wiring import (
+    RETRY_UNTIL_EXPIRED,
+    Access,
+    HttpApiTrigger,
+    ScheduleTrigger,
+    SqsTrigger,
+    StreamTrigger,
+)
 from services.orders.domain.progress import WORKFLOW_EVENTS
 from services.orders.wiring import WIRING
 
@@ -32,7 +39,7 @@ def test_the_api_serves_the_two_routes_and_cannot_publish() -> None:
     }
 
 
-def test_only_the_outbox_publishes_and_it_touches_no_table() -> None:
+def test_only_the_outbox_and_its_sweeper_publish_and_the_outbox_touches_no_table() -> None:
     outbox = WIRING.function("outbox")
 
     assert isinstance(outbox.trigger, StreamTrigger)
@@ -40,7 +47,23 @@ def test_only_the_outbox_publishes_and_it_touches_no_table() -> None:
     assert WIRING.table("orders").stream
     assert outbox.permissions.put_events is True
     assert outbox.permissions.tables == {}
-    assert [f.name for f in WIRING.functions if f.permissions.put_events] == ["outbox"]
+    assert [f.name for f in WIRING.functions if f.permissions.put_events] == ["outbox", "sweeper"]
+
+
+def test_the_outbox_sees_inserts_only_and_retries_until_the_record_expires() -> None:
+    trigger = WIRING.function("outbox").trigger
+
+    assert isinstance(trigger, StreamTrigger)
+    assert trigger.event_names == ("INSERT",)
+    assert trigger.max_retry_attempts == RETRY_UNTIL_EXPIRED
+
+
+def test_the_sweeper_runs_on_a_schedule_and_only_reads_orders() -> None:
+    sweeper = WIRING.function("sweeper")
+
+    assert isinstance(sweeper.trigger, ScheduleTrigger)
+    assert sweeper.trigger.every_seconds >= 60  # AWS schedules run at most once a minute
+    assert sweeper.permissions.tables == {"orders": Access.READ}
 
 
 def test_the_status_function_only_writes_orders() -> None:

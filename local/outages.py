@@ -1,0 +1,68 @@
+"""An AWS operation refused for a while, as in a regional outage: ``PutEvents`` on the bus,
+``SendEmail`` on SES. Installed on boto3's default session, where every handler's clients
+come from; the call answers 503 ServiceUnavailable without reaching moto (botocore's own
+retries then give up as they would against AWS). Used by tests and by ``shop bench``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse, HTTPHeaders
+
+
+class Outage:
+    def __init__(self, service: str, operation: str) -> None:
+        self.event = f"before-call.{service}.{operation}"
+        self.operation = operation
+        self._until = 0.0
+        self._id = f"outage-{uuid.uuid4()}"
+        self._session: boto3.session.Session | None = None
+        self._lock = threading.Lock()
+        self.refused = 0
+
+    def install(self, session: boto3.session.Session | None = None) -> Outage:
+        self._session = session or boto3._get_default_session()
+        # A before-call handler's return value replaces the call (botocore's contract).
+        self._session.events.register_first(self.event, self._refuse, unique_id=self._id)  # type: ignore[arg-type]
+        return self
+
+    def uninstall(self) -> None:
+        if self._session is not None:
+            self._session.events.unregister(self.event, unique_id=self._id)
+            self._session = None
+
+    def start(self, seconds: float) -> None:
+        with self._lock:
+            self._until = time.monotonic() + seconds
+
+    def end(self) -> None:
+        with self._lock:
+            self._until = 0.0
+
+    @property
+    def active(self) -> bool:
+        return time.monotonic() < self._until
+
+    def _refuse(self, **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if not self.active:
+            return None
+        with self._lock:
+            self.refused += 1
+        parsed = {
+            "Error": {"Code": "ServiceUnavailable", "Message": f"{self.operation} is down"},
+            "ResponseMetadata": {"HTTPStatusCode": 503},
+        }
+        return AWSResponse("https://outage.local", 503, HTTPHeaders(), None), parsed
+
+
+def bus_outage() -> Outage:
+    return Outage("eventbridge", "PutEvents")
+
+
+def ses_outage() -> Outage:
+    return Outage("sesv2", "SendEmail")
