@@ -31,6 +31,8 @@ DLQ_RETENTION = Duration.days(14)
 # AWS's guidance for SQS event sources: a visibility timeout of at least six times the
 # function timeout, so a batch still being retried by Lambda is not handed out again.
 VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+# The tag SES puts on every email event with the configuration set the email was sent with.
+CONFIGURATION_SET_TAG = "ses:configuration-set"
 EVENT_PATTERN_FIELDS = {
     "source": "source",
     "detail-type": "detail_type",
@@ -91,10 +93,6 @@ def dead_letter_queue(ctx: BuildContext, construct_id: str) -> sqs.Queue:
         encryption=sqs.QueueEncryption.SQS_MANAGED,
         enforce_ssl=True,
     )
-
-
-# The tag SES puts on every email event with the configuration set the email was sent with.
-CONFIGURATION_SET_TAG = "ses:configuration-set"
 
 
 def rule(ctx: BuildContext, declared: Subscription) -> None:
