@@ -2,8 +2,9 @@
 
 Alarms: any function error, any message in a DLQ (or a stream mapping's failure queue), any
 failed or timed-out execution, any 5xx from the HTTP API, a stream mapping falling behind
-(IteratorAge). With ``alarm_topic_arn`` in context they notify that topic; without, they
-show on the dashboard and in the console.
+(IteratorAge), a topic nobody confirmed a subscription to (``subscription_probe``), and the
+domain's own (``stacks/domain_alarms``). With ``alarm_topic_arn`` in context they notify
+that topic; without, they show on the dashboard and in the console.
 
 The metrics alarmed on are sparse: AWS publishes a datapoint only when something happened
 (an invocation, a message, an execution). Every alarm says what missing data means, and
@@ -102,7 +103,6 @@ class ServiceObservability(Construct):
         description: str,
         *,
         threshold: float = 1,
-        treat_missing_data: cloudwatch.TreatMissingData = cloudwatch.TreatMissingData.NOT_BREACHING,
     ) -> cloudwatch.Alarm:
         """An alarm at ``metric >= threshold``. Missing data is not breaching by default:
         every metric here is published only when its event (an error, a message) happened."""
@@ -113,7 +113,7 @@ class ServiceObservability(Construct):
             threshold=threshold,
             evaluation_periods=1,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=treat_missing_data,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
             alarm_description=description,
         )
         for action in self._actions:
