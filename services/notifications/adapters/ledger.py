@@ -15,25 +15,22 @@ from services.common.dynamo import is_condition_failed
 from services.notifications.models import Claim, EmailKind, LedgerEntry, LedgerStatus
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.service_resource import Table
 
 
 class DynamoDbSentEmailLedger:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def claim(self, claim: Claim) -> bool:
         try:
-            self._client.put_item(
-                TableName=self._table,
+            self._table.put_item(
                 Item={
                     **_key(claim.order_id, claim.kind),
-                    "status": {"S": "sending"},
-                    "claim_id": {"S": claim.claim_id},
-                    "event_id": {"S": claim.event_id},
-                    "claimed_at": {"S": claim.claimed_at.isoformat()},
+                    "status": "sending",
+                    "claim_id": claim.claim_id,
+                    "event_id": claim.event_id,
+                    "claimed_at": claim.claimed_at.isoformat(),
                 },
                 ConditionExpression="attribute_not_exists(order_id)",
             )
@@ -44,32 +41,27 @@ class DynamoDbSentEmailLedger:
         return True
 
     def entry(self, order_id: str, kind: EmailKind) -> LedgerEntry | None:
-        item = self._client.get_item(
-            TableName=self._table, Key=_key(order_id, kind), ConsistentRead=True
-        ).get("Item")
+        item = self._table.get_item(Key=_key(order_id, kind), ConsistentRead=True).get("Item")
         if item is None:
             return None
+        message_id, sent_at = item.get("message_id"), item.get("sent_at")
         return LedgerEntry(
             order_id=order_id,
             kind=kind,
-            status=cast(LedgerStatus, item["status"]["S"]),
-            claim_id=item["claim_id"]["S"],
-            claimed_at=datetime.fromisoformat(item["claimed_at"]["S"]),
-            message_id=item["message_id"]["S"] if "message_id" in item else None,
-            sent_at=datetime.fromisoformat(item["sent_at"]["S"]) if "sent_at" in item else None,
+            status=cast(LedgerStatus, item["status"]),
+            claim_id=str(item["claim_id"]),
+            claimed_at=datetime.fromisoformat(str(item["claimed_at"])),
+            message_id=None if message_id is None else str(message_id),
+            sent_at=None if sent_at is None else datetime.fromisoformat(str(sent_at)),
         )
 
     def release(self, claim: Claim) -> None:
         try:
-            self._client.delete_item(
-                TableName=self._table,
+            self._table.delete_item(
                 Key=_key(claim.order_id, claim.kind),
                 ConditionExpression="claim_id = :claim AND #status = :sending",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":claim": {"S": claim.claim_id},
-                    ":sending": {"S": "sending"},
-                },
+                ExpressionAttributeValues={":claim": claim.claim_id, ":sending": "sending"},
             )
         except ClientError as error:
             # A failed condition means it is no longer our unsent claim: nothing of ours to drop.
@@ -77,20 +69,19 @@ class DynamoDbSentEmailLedger:
                 raise
 
     def mark_sent(self, claim: Claim, *, message_id: str, sent_at: datetime) -> None:
-        self._client.update_item(
-            TableName=self._table,
+        self._table.update_item(
             Key=_key(claim.order_id, claim.kind),
             UpdateExpression="SET #status = :sent, message_id = :message, sent_at = :sent_at",
             ConditionExpression="claim_id = :claim",
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={
-                ":sent": {"S": "sent"},
-                ":message": {"S": message_id},
-                ":sent_at": {"S": sent_at.isoformat()},
-                ":claim": {"S": claim.claim_id},
+                ":sent": "sent",
+                ":message": message_id,
+                ":sent_at": sent_at.isoformat(),
+                ":claim": claim.claim_id,
             },
         )
 
 
-def _key(order_id: str, kind: EmailKind) -> dict[str, AttributeValueTypeDef]:
-    return {"order_id": {"S": order_id}, "kind": {"S": kind.value}}
+def _key(order_id: str, kind: EmailKind) -> dict[str, str]:
+    return {"order_id": order_id, "kind": kind.value}

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
 from services.common.observability import count
-from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
-from services.notifications.adapters.mailer import SES_CLIENT_CONFIG, SesMailer
-from services.notifications.adapters.renderer import JinjaRenderer
+from services.notifications import bootstrap
 from services.notifications.domain.notify import (
     CUSTOMER_EVENTS,
     KIND_BY_EVENT,
@@ -24,33 +20,11 @@ from services.notifications.domain.notify import (
     notify,
 )
 from services.notifications.models import EmailKind
-from services.notifications.settings import NotificationsSettings
 
 logger = Logger(service="notifications")
 tracer = Tracer(service="notifications")
 metrics = Metrics(service="notifications")
-
-
-@dataclass(frozen=True)
-class Adapters:
-    ledger: DynamoDbSentEmailLedger
-    mailer: SesMailer
-    renderer: JinjaRenderer
-
-
-@functools.cache
-def adapters() -> Adapters:
-    """Built once per execution environment, on the first invocation."""
-    settings = NotificationsSettings()
-    return Adapters(
-        ledger=DynamoDbSentEmailLedger(
-            boto3.client("dynamodb"), settings.notifications_ledger_table_name
-        ),
-        mailer=SesMailer(
-            boto3.client("sesv2", config=SES_CLIENT_CONFIG), settings.notifications_sender_email
-        ),
-        renderer=JinjaRenderer(),
-    )
+adapters = functools.cache(bootstrap.adapters)
 
 
 def email_metric(kind: EmailKind, what: str) -> str:
