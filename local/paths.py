@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from services.common.wiring import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 EVENT_SCHEMAS_DIR = REPO_ROOT / "events" / "schemas"
 EVENT_EXAMPLES_DIR = REPO_ROOT / "events" / "examples"
+
+__all__ = ["EVENT_EXAMPLES_DIR", "EVENT_SCHEMAS_DIR", "REPO_ROOT"]

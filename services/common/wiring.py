@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Literal
+
+# Files the wiring names (state machine definitions) are relative to the repository root.
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 class Access(StrEnum):
