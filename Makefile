@@ -43,7 +43,7 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy events services local tools infra tests
+	$(BIN)/mypy events services local tools infra tests examples/subscriber
 
 schemas: $(DEV_STAMP)
 	$(BIN)/python -m tools.contract.schema_gen
