@@ -17,6 +17,7 @@ from typing import Any
 
 from events.models import ALL_EVENTS, Event
 from local.paths import EVENT_EXAMPLES_DIR, REPO_ROOT
+from tools.contract.compat import breaking_changes
 from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 EXAMPLES_DIR = EVENT_EXAMPLES_DIR
@@ -102,7 +103,6 @@ def _event_section(
     version = schema["x-version"]
     file_name = schema_file_name(detail_type, version)
     examples = sorted(examples_dir.glob(f"{detail_type}.v{version}.*.json"))
-    older = [v for v in committed_versions(detail_type, schemas_dir) if v < version]
     lines = [
         f"## {detail_type}",
         "",
@@ -113,11 +113,7 @@ def _event_section(
         f"- Version: {version}, schema [`{file_name}`](../events/schemas/{file_name})"
         f" (`$id` {schema['$id']})",
     ]
-    if older:
-        links = ", ".join(
-            f"[v{v}](../events/schemas/{schema_file_name(detail_type, v)})" for v in older
-        )
-        lines.append(f"- Earlier versions, still published: {links}")
+    lines += _version_history(detail_type, schemas_dir)
     if examples:
         links = ", ".join(f"[`{p.name}`](../events/examples/{p.name})" for p in examples)
         lines.append(f"- Examples: {links}")
@@ -143,6 +139,25 @@ def _event_section(
             "```",
         ]
     return "\n".join(lines) + "\n"
+
+
+def _version_history(detail_type: str, schemas_dir: Path) -> list[str]:
+    """Every published version, each with what changed from the one before (the breaking
+    changes ``tools.contract.compat`` finds: the reason the version was raised)."""
+    versions = committed_versions(detail_type, schemas_dir)
+    lines = ["- Published versions (every one stays published and registered):"]
+    for previous, version in zip([None, *versions], versions, strict=False):
+        link = f"[v{version}](../events/schemas/{schema_file_name(detail_type, version)})"
+        if previous is None:
+            lines.append(f"  - {link}: the first version.")
+            continue
+        changes = breaking_changes(
+            load_schema(detail_type, previous, schemas_dir),
+            load_schema(detail_type, version, schemas_dir),
+        )
+        listed = "; ".join(f"`{c.path}` {c.message}" for c in changes) or "no breaking change"
+        lines.append(f"  - {link}: changed from v{previous}: {_cell(listed)}.")
+    return lines
 
 
 def _shown_example(examples: list[Path]) -> Path | None:
