@@ -13,12 +13,12 @@ import sys
 import threading
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from events.models import EVENTS_BY_DETAIL_TYPE
 from local import tail
+from local.loopback import local_client
 from local.paths import EVENT_EXAMPLES_DIR
-from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION
+from local.settings import DEFAULT_MOTO_URL
 
 DEFAULT_BUS = "shop"
 EXAMPLES_DIR = EVENT_EXAMPLES_DIR
@@ -66,24 +66,6 @@ def sample(
         )
     event: dict[str, Any] = json.loads(candidates[wanted].read_text(encoding="utf-8"))
     return event
-
-
-def client(service: str, endpoint_url: str, region: str = DEFAULT_REGION) -> Any:
-    """A client of the local stack's moto endpoint, on loopback only (never a real account)."""
-    host = urlsplit(endpoint_url).hostname or ""
-    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
-        raise ValueError(
-            f"shop events talks only to a local stack on this machine, not {endpoint_url}"
-        )
-    import boto3  # noqa: PLC0415 - the `shop` parser imports this module; boto3 loads on use
-
-    return boto3.client(  # type: ignore[call-overload]
-        service,
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto accepts any; never a real key
-    )
 
 
 def add_parser(commands: Any) -> None:
@@ -142,7 +124,8 @@ def _tail(args: argparse.Namespace) -> int:
 
     tail_filter = tail.TailFilter(tuple(args.types or ()), args.order)
     try:
-        events, sqs = client("events", args.url), client("sqs", args.url)
+        events = local_client("events", args.url, command="shop events tail")
+        sqs = local_client("sqs", args.url, command="shop events tail")
     except ValueError as error:
         print(f"shop events tail: {error}", file=sys.stderr)
         return 2

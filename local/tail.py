@@ -91,17 +91,24 @@ def receive(sqs: Any, listener: Listener) -> list[dict[str, Any]]:
     return sorted(delivered, key=occurred_at)
 
 
+def _member(value: Any, *path: str) -> Any:
+    """``value[path[0]][path[1]]...``, or None where anything on the way is not an object."""
+    for name in path:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
+
+
 def occurred_at(event: dict[str, Any]) -> str:
     """When it happened: the contract's ``occurred_at``, else EventBridge's ``time``."""
-    metadata = event.get("detail", {}).get("metadata", {})
-    return str(metadata.get("occurred_at") or event.get("time", ""))
+    return str(_member(event, "detail", "metadata", "occurred_at") or event.get("time", ""))
 
 
 def line(event: dict[str, Any]) -> str:
     """One line per event: time, type, order. No payload (it holds customers' details)."""
-    detail = event.get("detail", {})
-    order_id = detail.get("metadata", {}).get("correlation_id") or detail.get("data", {}).get(
-        "order_id", "?"
+    order_id = (
+        _member(event, "detail", "metadata", "correlation_id")
+        or _member(event, "detail", "data", "order_id")
+        or "?"
     )
     return f"{occurred_at(event)}  {event.get('detail-type', '?'):<18} {order_id}"
 

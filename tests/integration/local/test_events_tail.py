@@ -15,7 +15,7 @@ import pytest
 from moto import mock_aws
 
 from local.events_command import sample
-from local.tail import Listener, TailFilter, run
+from local.tail import Listener, TailFilter, line, run
 from tests.support.polling import wait_until
 
 BUS = "shop"
@@ -119,3 +119,11 @@ def test_stopping_deletes_the_rule_and_the_queue(clients: tuple[Any, Any]) -> No
 
     assert events.list_rules(EventBusName=BUS)["Rules"] == []
     assert sqs.list_queues().get("QueueUrls", []) == []
+
+
+def test_a_line_never_fails_on_an_odd_event() -> None:
+    assert line({"detail-type": "OrderPlaced", "time": "t", "detail": "not an object"}).split() == [
+        "t",
+        "OrderPlaced",
+        "?",
+    ]

@@ -1,4 +1,5 @@
-"""``shop events sample``: a published example, whole and valid, or a clear refusal."""
+"""``shop events sample``: a published example, whole and valid, or a clear refusal; and
+``shop events tail`` talks to this machine only."""
 
 from __future__ import annotations
 
@@ -53,3 +54,9 @@ def test_unknown_type_version_or_example_is_refused(
     assert captured.out == ""
     with pytest.raises(SampleError):
         sample(args[0], 9 if "--version" in args else None, "huge" if "--example" in args else None)
+
+
+def test_tail_refuses_an_endpoint_off_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["events", "tail", "--url", "https://events.eu-west-1.amazonaws.com"]) == 2
+
+    assert "talks only to a local stack on this machine" in capsys.readouterr().err
