@@ -69,6 +69,12 @@ class TailProcess:
         for text in stream:
             into.append(text.rstrip("\n"))
 
+    def kill(self) -> None:
+        """After a failed test: nothing outlives it."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
     def interrupt(self) -> int:
         """Ctrl-C, as a person would end it; the exit code."""
         self.process.send_signal(signal.SIGINT)
@@ -84,9 +90,19 @@ def approve(server: LocalServer, order_id: str) -> None:
     assert result.status == 200
 
 
-def test_tail_shows_a_demo_orders_events_in_order(server: LocalServer) -> None:
-    tail = TailProcess(server)
-    wait_until(lambda: any("tailing bus" in e for e in tail.errors), what="the tail to start")
+@pytest.fixture
+def tail(server: LocalServer) -> Iterator[TailProcess]:
+    running = TailProcess(server)
+    try:
+        yield running
+    finally:
+        running.kill()
+
+
+def test_tail_shows_a_demo_orders_events_in_order(server: LocalServer, tail: TailProcess) -> None:
+    wait_until(
+        lambda: any("tailing bus" in e for e in tail.errors), timeout=60, what="the tail to start"
+    )
 
     order_id = place(server, "tail@example.com")
     approve(server, order_id)
