@@ -139,10 +139,8 @@ def _message(
             "schema": payload_schema(event, version, schemas_dir),
         },
         "examples": _examples(event, version, examples_dir),
-        "externalDocs": {
-            "description": f"The committed JSON Schema of the detail: events/schemas/{file_name}",
-            "url": committed["$id"],
-        },
+        # The committed file the detail schema comes from (its $id is a name, not a location).
+        "x-schema-file": f"events/schemas/{file_name}",
         "x-eventbridge-rule": {"EventPattern": rule_pattern(event, version)},
         "x-consumers": committed["x-consumers"],
     }
