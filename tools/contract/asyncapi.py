@@ -34,7 +34,7 @@ import yaml
 
 from events.models import ALL_EVENTS, Event
 from local.paths import REPO_ROOT
-from tools.contract.catalogue import EXAMPLES_DIR
+from tools.contract.catalogue import EXAMPLES_DIR, version_changes
 from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 ASYNCAPI_PATH = REPO_ROOT / "docs" / "asyncapi.yaml"
@@ -129,10 +129,12 @@ def _message(
 ) -> dict[str, Any]:
     committed = load_schema(event.detail_type, version, schemas_dir)
     file_name = schema_file_name(event.detail_type, version)
+    changes = version_changes(event.detail_type, schemas_dir)
     return {
         "name": event.detail_type,
         "title": f"{event.detail_type} v{version}",
         "summary": committed["description"],
+        "description": f"Version {version}: {changes[version]}",
         "contentType": "application/json",
         "payload": {
             "schemaFormat": SCHEMA_FORMAT,

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -141,22 +142,26 @@ def _event_section(
     return "\n".join(lines) + "\n"
 
 
-def _version_history(detail_type: str, schemas_dir: Path) -> list[str]:
-    """Every published version, each with what changed from the one before (the breaking
-    changes ``tools.contract.compat`` finds: the reason the version was raised)."""
+def version_changes(detail_type: str, schemas_dir: Path = SCHEMAS_DIR) -> dict[int, str]:
+    """Every published version with what changed from the one before it: the breaking
+    changes ``tools.contract.compat`` finds, the reason the version was raised."""
     versions = committed_versions(detail_type, schemas_dir)
-    lines = ["- Published versions (every one stays published and registered):"]
-    for previous, version in zip([None, *versions], versions, strict=False):
-        link = f"[v{version}](../events/schemas/{schema_file_name(detail_type, version)})"
-        if previous is None:
-            lines.append(f"  - {link}: the first version.")
-            continue
-        changes = breaking_changes(
+    changes = {versions[0]: "the first version."} if versions else {}
+    for previous, version in pairwise(versions):
+        found = breaking_changes(
             load_schema(detail_type, previous, schemas_dir),
             load_schema(detail_type, version, schemas_dir),
         )
-        listed = "; ".join(f"`{c.path}` {c.message}" for c in changes) or "no breaking change"
-        lines.append(f"  - {link}: changed from v{previous}: {_cell(listed)}.")
+        listed = "; ".join(f"`{c.path}` {c.message}" for c in found) or "no breaking change"
+        changes[version] = f"changed from v{previous}: {listed}."
+    return changes
+
+
+def _version_history(detail_type: str, schemas_dir: Path) -> list[str]:
+    lines = ["- Published versions (every one stays published and registered):"]
+    for version, change in version_changes(detail_type, schemas_dir).items():
+        link = f"[v{version}](../events/schemas/{schema_file_name(detail_type, version)})"
+        lines.append(f"  - {link}: {_cell(change)}")
     return lines
 
 
