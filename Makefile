@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --quiet --disable-pip-version-check
 LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
+# The official AsyncAPI parser (npm), which the contract tests run on docs/asyncapi.yaml.
+ASYNCAPI_CHECK := tools/asyncapi-check
+ASYNCAPI_STAMP := $(ASYNCAPI_CHECK)/node_modules/.package-lock.json
 
 .PHONY: help demo local test lint format typecheck schemas openapi chromium clean
 
@@ -40,11 +43,12 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix .
 
 typecheck: $(DEV_STAMP)
-	$(BIN)/mypy events services local tools infra tests
+	$(BIN)/mypy events services local tools infra tests examples/subscriber
 
 schemas: $(DEV_STAMP)
 	$(BIN)/python -m tools.contract.schema_gen
 	$(BIN)/python -m tools.contract.catalogue
+	$(BIN)/python -m tools.contract.asyncapi
 
 openapi: $(DEV_STAMP)
 	$(BIN)/python -m services.orders.openapi
@@ -64,8 +68,11 @@ chromium:
 		fi; \
 	fi
 
-test: chromium lint typecheck
+$(ASYNCAPI_STAMP): $(ASYNCAPI_CHECK)/package.json $(ASYNCAPI_CHECK)/package-lock.json
+	cd $(ASYNCAPI_CHECK) && npm ci --no-audit --no-fund --ignore-scripts
+
+test: chromium lint typecheck $(ASYNCAPI_STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache $(ASYNCAPI_CHECK)/node_modules

@@ -10,7 +10,7 @@ import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from local import dlq, http_client, keys
+from local import dlq, events_command, http_client, keys
 from local.logs import configure
 from local.settings import (
     DEFAULT_GATEWAY_URL,
@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     local.add_argument(
         "--moto-port", type=int, help=f"moto port (0: any free; default {DEFAULT_MOTO_PORT})"
     )
+    local.add_argument(
+        "--with-example-subscriber",
+        action="store_true",
+        default=None,
+        help="also run examples/subscriber (loyalty points) on the local bus",
+    )
     demo = commands.add_parser("demo", help="three orders, three endings, then exit")
     for sub in (local, demo):
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
@@ -74,6 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)
+    events_command.add_parser(commands)
     cost.add_arguments(
         commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
     )
@@ -86,7 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def local_settings(args: argparse.Namespace) -> LocalStackSettings:
     """``shop local``'s settings: an option given wins, else SHOP_LOCAL_*, else the default."""
-    given = {"port": args.port, "moto_port": args.moto_port}
+    given = {
+        "port": args.port,
+        "moto_port": args.moto_port,
+        "example_subscriber": args.with_example_subscriber,
+    }
     return LocalStackSettings(**{name: value for name, value in given.items() if value is not None})
 
 
@@ -172,6 +183,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
             return coldstart.run(args, sys.stdout)
         if args.command == "keys":
             return keys.command(args)
+        if args.command == "events":
+            return events_command.command(args)
         if args.command == "local":
             return _run_local(args)
         if args.command == "demo":

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
+from local.loopback import local_client
 from local.queues import queue_depth
 from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
 
@@ -69,20 +69,8 @@ class RedriveResult:
 
 
 def client(endpoint_url: str = DEFAULT_MOTO_URL, region: str = DEFAULT_REGION) -> Any:
-    """An SQS client for the local stack's moto endpoint (loopback only: never a real account,
-    whatever credentials the environment holds)."""
-    host = urlsplit(endpoint_url).hostname or ""
-    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
-        raise ValueError(f"dlq talks only to a local stack on this machine, not {endpoint_url}")
-    import boto3  # noqa: PLC0415 - the `shop` command line imports this module for its parser
-
-    return boto3.client(
-        "sqs",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto accepts any; never a real key
-    )
+    """An SQS client for the local stack's moto endpoint (loopback only)."""
+    return local_client("sqs", endpoint_url, command="dlq", region=region)
 
 
 def label(queue_name: str, prefix: str) -> str:

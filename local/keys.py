@@ -12,28 +12,17 @@ import argparse
 import secrets
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
-DEFAULT_ENDPOINT = "http://127.0.0.1:5000"
-DEFAULT_PREFIX = "shop-local"
+from local.loopback import local_client
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
+
 SIGNING_KEY = "signing-key"
 KEY_BYTES = 32  # hex-encoded: 64 characters, as the stack generates at start-up
 
 
-def client(endpoint_url: str = DEFAULT_ENDPOINT, region: str = "us-east-1") -> Any:
+def client(endpoint_url: str = DEFAULT_MOTO_URL, region: str = DEFAULT_REGION) -> Any:
     """A Secrets Manager client for the local stack's moto endpoint (loopback only)."""
-    host = urlsplit(endpoint_url).hostname or ""
-    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
-        raise ValueError(f"keys talks only to a local stack on this machine, not {endpoint_url}")
-    import boto3  # noqa: PLC0415 - the `shop` command line imports this module for its parser
-
-    return boto3.client(
-        "secretsmanager",
-        endpoint_url=endpoint_url,
-        region_name=region,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",  # noqa: S106 - moto accepts any; never a real key
-    )
+    return local_client("secretsmanager", endpoint_url, command="keys", region=region)
 
 
 def signing_key_secret(prefix: str) -> str:
@@ -63,8 +52,8 @@ def add_parser(commands: Any) -> None:
         "--url",
         "--endpoint-url",
         dest="url",
-        default=DEFAULT_ENDPOINT,
-        help=f"the stack's moto endpoint (default {DEFAULT_ENDPOINT})",
+        default=DEFAULT_MOTO_URL,
+        help=f"the stack's moto endpoint (default {DEFAULT_MOTO_URL})",
     )
     rotate_cmd.add_argument(
         "--prefix", default=DEFAULT_PREFIX, help=f"the stack's prefix (default {DEFAULT_PREFIX})"

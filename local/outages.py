@@ -1,11 +1,14 @@
 """An AWS operation refused for a while, as in a regional outage: ``PutEvents`` on the bus,
 ``SendEmail`` on SES. Installed on boto3's default session, where every handler's clients
-come from; the call answers 503 ServiceUnavailable without reaching moto (botocore's own
-retries then give up as they would against AWS). Used by tests and by ``shop bench``.
+(and moto's Step Functions' own) come from, the call is answered without reaching moto:
+SendEmail with 503 ServiceUnavailable; PutEvents the way EventBridge reports a failure it
+has, every entry failed with ``InternalFailure`` (so publishers and Step Functions'
+``EventBridge.FailedEntry`` see what they would see in AWS). Used by tests and the bench.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -16,7 +19,8 @@ from botocore.awsrequest import AWSResponse, HTTPHeaders
 
 
 class Outage:
-    def __init__(self, service: str, operation: str) -> None:
+    def __init__(self, service: str, operation: str, *, failed_entries: bool = False) -> None:
+        self._failed_entries = failed_entries
         self.event = f"before-call.{service}.{operation}"
         self.operation = operation
         self._until = 0.0
@@ -48,11 +52,18 @@ class Outage:
     def active(self) -> bool:
         return time.monotonic() < self._until
 
-    def _refuse(self, **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+    def _refuse(
+        self, params: dict[str, Any], **_: Any
+    ) -> tuple[AWSResponse, dict[str, Any]] | None:
         if not self.active:
             return None
         with self._lock:
             self.refused += 1
+        if self._failed_entries:
+            entries = json.loads(params.get("body") or b"{}").get("Entries", [])
+            failed = {"ErrorCode": "InternalFailure", "ErrorMessage": f"{self.operation} is down"}
+            ok = {"FailedEntryCount": len(entries), "Entries": [failed for _ in entries]}
+            return AWSResponse("https://outage.local", 200, HTTPHeaders(), None), ok
         parsed = {
             "Error": {"Code": "ServiceUnavailable", "Message": f"{self.operation} is down"},
             "ResponseMetadata": {"HTTPStatusCode": 503},
@@ -61,7 +72,7 @@ class Outage:
 
 
 def bus_outage() -> Outage:
-    return Outage("eventbridge", "PutEvents")
+    return Outage("eventbridge", "PutEvents", failed_entries=True)
 
 
 def ses_outage() -> Outage:

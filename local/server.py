@@ -12,6 +12,7 @@ from local.gateway import Gateway, Router
 from local.lambda_runtime import BeforeInvoke
 from local.moto_server import MotoServer
 from local.pages import mount
+from local.services import local_services
 from local.settings import LocalStackSettings
 from local.stack import LocalStack
 
@@ -39,6 +40,7 @@ class LocalServer:
             self.settings,
             base_url=self.gateway.url,
             router=router,
+            services=local_services(example_subscriber=self.settings.example_subscriber),
             before_invoke=self.before_invoke,
         )
         self.stack.start()

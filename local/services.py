@@ -9,3 +9,12 @@ from services.orders.wiring import WIRING as ORDERS
 from services.workflow.wiring import WIRING as WORKFLOW
 
 ALL_SERVICES: tuple[ServiceWiring, ...] = (ORDERS, WORKFLOW, APPROVALS, NOTIFICATIONS)
+
+
+def local_services(*, example_subscriber: bool = False) -> tuple[ServiceWiring, ...]:
+    """What the local stack runs: every service, and the example subscriber when asked."""
+    if not example_subscriber:
+        return ALL_SERVICES
+    from local.example_subscriber import example_subscriber_wiring  # noqa: PLC0415
+
+    return (*ALL_SERVICES, example_subscriber_wiring())

@@ -37,6 +37,8 @@ class LocalStackSettings(BaseSettings):
     # approval window or the owner is never asked.
     decision_margin_seconds: int | None = Field(None, ge=0)
     sender_email: str | None = None
+    # Also run examples/subscriber (another team\'s loyalty service) on the local bus.
+    example_subscriber: bool = False
 
     def wiring_settings(self) -> dict[str, str]:
         """The overrides given, by the name of the setting a service declares in its wiring."""

@@ -4,6 +4,7 @@ let every service stack find the bus without CloudFormation exports."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import CfnOutput, Duration, Stack
@@ -14,7 +15,7 @@ from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra.config import DeployConfig
-from infra.event_schemas import registry_schemas
+from infra.event_schemas import SCHEMAS_DIR, registry_schemas
 from infra.naming import bus_parameters
 
 # Events the shop's services publish; the archive keeps them for replay.
@@ -33,8 +34,15 @@ SUBSCRIBER_ACTIONS = [
 
 class BusStack(Stack):
     def __init__(
-        self, scope: Construct, construct_id: str, *, config: DeployConfig, **kwargs: Any
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: DeployConfig,
+        schemas_dir: Path = SCHEMAS_DIR,
+        **kwargs: Any,
     ) -> None:
+        """``schemas_dir`` holds the committed contract; every version in it is registered."""
         super().__init__(scope, construct_id, **kwargs)
         self.bus = events.EventBus(self, "Bus", event_bus_name=config.bus_name)
         self.bus.archive(
@@ -43,7 +51,7 @@ class BusStack(Stack):
             event_pattern=events.EventPattern(source=events.Match.prefix(SHOP_SOURCE_PREFIX)),
             retention=Duration.days(config.archive_retention_days),
         )
-        self._registry(config)
+        self._registry(config, schemas_dir)
         self._subscribers(config)
         parameters = bus_parameters(config.stage)
         ssm.StringParameter(
@@ -63,14 +71,16 @@ class BusStack(Stack):
         CfnOutput(self, "BusName", value=self.bus.event_bus_name)
         CfnOutput(self, "BusArn", value=self.bus.event_bus_arn)
 
-    def _registry(self, config: DeployConfig) -> None:
+    def _registry(self, config: DeployConfig, schemas_dir: Path) -> None:
         registry = eventschemas.CfnRegistry(
             self,
             "SchemaRegistry",
             registry_name=f"shop-{config.stage}",
             description="The shop's event contract (events/schemas, translated to Draft 4).",
         )
-        for schema in registry_schemas():
+        # Every committed version, not only the latest: a consumer still on v1 keeps finding
+        # (and generating code bindings from) the schema it was built on.
+        for schema in registry_schemas(schemas_dir):
             eventschemas.CfnSchema(
                 self,
                 f"Schema{schema.name.split('@')[1].replace('.', '')}",

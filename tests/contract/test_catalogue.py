@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from events.models import ALL_EVENTS
+import shutil
+from pathlib import Path
+
+from pydantic import Field
+
+from events.models import ALL_EVENTS, OrderShipped, OrderShippedData
 from tools.contract.catalogue import CATALOGUE_PATH, render_catalogue
+from tools.contract.schema_gen import generate_schema, render
+from tools.contract.schemas import SCHEMAS_DIR
 
 
 def test_catalogue_is_up_to_date() -> None:
@@ -21,3 +28,31 @@ def test_catalogue_documents_every_event_with_producer_consumers_and_an_example(
         assert f"- Consumers: {', '.join(event.consumers)}" in section
         assert "| `data.order_id` | string | yes |" in section
         assert f'"detail-type": "{event.detail_type}"' in section
+
+
+class ShippedWithCarrier(OrderShippedData):
+    carrier: str = Field(min_length=1)
+
+
+class OrderShippedV2(OrderShipped):
+    version = 2
+    data: ShippedWithCarrier
+
+
+def test_catalogue_lists_every_published_version_and_what_changed(tmp_path: Path) -> None:
+    for path in SCHEMAS_DIR.glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "OrderShipped.v2.json").write_text(render(generate_schema(OrderShippedV2)))
+    events = [OrderShippedV2 if e is OrderShipped else e for e in ALL_EVENTS]
+
+    text = render_catalogue(events, schemas_dir=tmp_path)
+
+    section = text.split("\n## OrderShipped\n", 1)[1].split("\n## ", 1)[0]
+    assert "- Version: 2, schema [`OrderShipped.v2.json`]" in section
+    assert "  - [v1](../events/schemas/OrderShipped.v1.json): the first version." in section
+    assert (
+        "  - [v2](../events/schemas/OrderShipped.v2.json): changed from v1: "
+        "`$.data.carrier` new required property."
+    ) in section
+    placed = text.split("\n## OrderPlaced\n", 1)[1].split("\n## ", 1)[0]
+    assert "  - [v1](../events/schemas/OrderPlaced.v1.json): the first version." in placed

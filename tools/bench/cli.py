@@ -37,6 +37,27 @@ def add_parser(commands: Any) -> None:
         help="chance that a bus event is delivered twice (0..1)",
     )
     bench.add_argument(
+        "--bus-outage",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="the bus refuses PutEvents for this long, 5 s into the run",
+    )
+    bench.add_argument(
+        "--ses-outage",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="SES refuses SendEmail for this long, 5 s into the run",
+    )
+    bench.add_argument(
+        "--bounce-rate",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="share of orders placed with SES's always-bouncing simulator address (0..1)",
+    )
+    bench.add_argument(
         "--mix",
         type=_mix,
         default=Mix(),
@@ -104,6 +125,9 @@ def command(args: argparse.Namespace, argv: list[str]) -> int:
             orders=args.orders,
             fail_rate=args.fail_rate,
             duplicate_rate=args.duplicate_rate,
+            bus_outage_seconds=args.bus_outage,
+            ses_outage_seconds=args.ses_outage,
+            bounce_rate=args.bounce_rate,
             mix=args.mix,
             concurrency=args.concurrency,
             seed=args.seed,

@@ -68,6 +68,13 @@ class BenchConfig:
     # still being handled when this runs out is delivered again, and under load that
     # snowballs (redeliveries make more work, which makes more redeliveries).
     visibility_timeout_seconds: int = 5
+    # Faults an operator fears: the bus refusing PutEvents and SES refusing SendEmail for
+    # this many seconds (from ``outage_start_seconds`` into the run), and a share of the
+    # orders placed with SES's simulator address that always bounces.
+    bus_outage_seconds: float = 0.0
+    ses_outage_seconds: float = 0.0
+    outage_start_seconds: float = 5.0
+    bounce_rate: float = 0.0
     redrive: bool = True
     baseline: bool = True
     json_path: Path | None = Path("docs/bench/latest.json")
@@ -81,6 +88,10 @@ class BenchConfig:
             raise ValueError("--fail-rate must be in [0, 1) and --duplicate-rate in [0, 1]")
         if self.concurrency < 1:
             raise ValueError("--concurrency must be at least 1")
+        if self.bus_outage_seconds < 0 or self.ses_outage_seconds < 0:
+            raise ValueError("--bus-outage and --ses-outage are seconds, at least 0")
+        if not 0 <= self.bounce_rate <= 1:
+            raise ValueError("--bounce-rate must be in [0, 1]")
 
     @property
     def owner_wait_seconds(self) -> float:

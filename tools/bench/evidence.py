@@ -13,10 +13,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from local import dlq
+from local.ses_events import BOUNCE_ADDRESS
 from local.stack import LocalStack
 from services.workflow.wiring import TOKENS_TABLE
 from tools.bench.invariants import (
     Evidence,
+    LedgerEvidence,
     OrderEvidence,
     TokenEvidence,
     effective_decision,
@@ -24,6 +26,7 @@ from tools.bench.invariants import (
 from tools.bench.load import Journey, final_state
 from tools.bench.observe import MailWatch
 
+LEDGER_TABLE = "sent-emails"
 TERMINAL_KINDS = ("feedback_request", "order_cancelled")
 
 
@@ -48,6 +51,18 @@ def tokens(ddb: Any, table: str) -> dict[str, TokenEvidence]:
                 outcome=item.get("outcome", {}).get("S"),
                 approval_deadline=item.get("approval_deadline", {}).get("S"),
                 used_at=item.get("used_at", {}).get("S"),
+            )
+    return found
+
+
+def ledger(ddb: Any, table: str) -> dict[str, dict[str, LedgerEvidence]]:
+    found: dict[str, dict[str, LedgerEvidence]] = defaultdict(dict)
+    for page in ddb.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+        for item in page["Items"]:
+            found[item["order_id"]["S"]][item["kind"]["S"]] = LedgerEvidence(
+                status=item["status"]["S"],
+                reason=item.get("reason", {}).get("S"),
+                attempts=int(item.get("attempts", {}).get("N", "1")),
             )
     return found
 
@@ -92,6 +107,9 @@ def gather(
         stack.client("dynamodb"), stack.provisioned["workflow"].tables[TOKENS_TABLE]
     )
     reasons = cancel_reasons(stack)
+    emails = ledger(
+        stack.client("dynamodb"), stack.provisioned["notifications"].tables[LEDGER_TABLE]
+    )
     orders = []
     for journey in placed:
         mail = {kind: len(items) for kind, items in watch.by_kind(journey.order_id).items()}
@@ -109,6 +127,8 @@ def gather(
                 cancel_reasons=cancelled,
                 terminal=is_terminal(watch, journey.order_id),
                 token=token,
+                bounces=journey.email == BOUNCE_ADDRESS,
+                ledger=emails.get(journey.order_id, {}),
             )
         )
     return Evidence(

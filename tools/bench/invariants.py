@@ -93,6 +93,15 @@ def effective_decision(
 
 
 @dataclass(frozen=True)
+class LedgerEvidence:
+    """One customer email as notifications' ledger has it (no address)."""
+
+    status: str  # sending | sent | delivered | complained | failed
+    reason: str | None = None
+    attempts: int = 1
+
+
+@dataclass(frozen=True)
 class OrderEvidence:
     order_id: str
     intended: Decision
@@ -103,6 +112,8 @@ class OrderEvidence:
     cancel_reasons: tuple[str, ...] = ()  # distinct reasons of OrderCancelled on the bus
     terminal: bool = False  # its last email (feedback or cancellation) arrived
     token: TokenEvidence | None = None
+    bounces: bool = False  # placed with SES's simulator address that always bounces
+    ledger: Mapping[str, LedgerEvidence] = field(default_factory=dict)  # by email kind
 
 
 @dataclass(frozen=True)
@@ -200,12 +211,35 @@ def nothing_lost(evidence: Evidence) -> InvariantResult:
     return _result("nothing lost", len(evidence.orders), problems)
 
 
+def bounces_failed_not_retried(evidence: Evidence) -> InvariantResult:
+    """Every email to a bouncing address ends ``failed`` (bounced) after one send; no email
+    to any other address fails."""
+    problems = []
+    for order in evidence.orders:
+        for kind, entry in sorted(order.ledger.items()):
+            if not order.bounces:
+                if entry.status == "failed":
+                    problems.append(f"{order.order_id} {kind}: failed ({entry.reason})")
+                continue
+            bounced = entry.status == "failed" and (entry.reason or "").startswith("bounced")
+            if not bounced or entry.attempts != 1:
+                problems.append(
+                    f"{order.order_id} {kind}: {entry.status} ({entry.reason}), "
+                    f"{entry.attempts} attempt(s); expected bounced after 1"
+                )
+        if order.bounces and set(order.ledger) != set(CUSTOMER_EMAILS[order.effective]):
+            problems.append(f"{order.order_id}: ledger has {sorted(order.ledger)}")
+    checked = sum(1 for order in evidence.orders if order.bounces)
+    return _result("bounced addresses recorded as failed, not retried", checked, problems)
+
+
 CHECKS: tuple[Callable[[Evidence], InvariantResult], ...] = (
     final_states,
     one_email_each,
     one_execution_each,
     no_token_left_behind,
     nothing_lost,
+    bounces_failed_not_retried,
 )
 
 

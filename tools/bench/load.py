@@ -20,6 +20,7 @@ from enum import StrEnum
 from local import http_client
 from local.http_events import HttpResponse
 from local.links import decision_link, follow
+from local.ses_events import BOUNCE_ADDRESS
 from tools.bench.config import Decision
 from tools.bench.observe import OWNER, MailWatch, kind_of
 
@@ -59,12 +60,16 @@ class Journey:
     error: str = ""  # what broke the client, if anything did
 
 
-def journeys_for(decisions: list[Decision], run_id: str) -> list[Journey]:
+def journeys_for(
+    decisions: list[Decision], run_id: str, bounces: frozenset[int] = frozenset()
+) -> list[Journey]:
+    """One journey per decision; those whose index is in ``bounces`` order with SES's
+    simulator address that always bounces."""
     return [
         Journey(
             index=i,
             intended=decision,
-            email=f"bench-{run_id}-{i}@example.com",
+            email=BOUNCE_ADDRESS if i in bounces else f"bench-{run_id}-{i}@example.com",
             idempotency_key=str(uuid.uuid4()),
         )
         for i, decision in enumerate(decisions)

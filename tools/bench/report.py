@@ -73,6 +73,18 @@ def print_report(figures: Mapping[str, Any], out: TextIO) -> None:
     print(
         _latency_line("approval POST -> shipment email", latency["approval_to_shipment"]), file=out
     )
+    faults = figures.get("faults")
+    if faults:
+        print("\nOutages and bounces", file=out)
+        print(
+            f"  bus down {faults['bus_outage_seconds']:.0f} s ({faults['put_events_refused']} "
+            f"PutEvents refused), SES down {faults['ses_outage_seconds']:.0f} s "
+            f"({faults['send_email_refused']} SendEmail refused), "
+            f"{faults['bouncing_orders']} orders to a bouncing address, "
+            f"{faults['emails_failed']} emails ended failed, "
+            f"{faults['emails_sent_after_stale_claim']} sent again after a stale claim",
+            file=out,
+        )
     retries = figures["retries"]
     print("\nRetries", file=out)
     print(

@@ -22,6 +22,7 @@ import os
 import random
 import secrets
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,6 +32,7 @@ from typing import Any, TextIO
 
 from local import dlq
 from local.logs import configure
+from local.outages import bus_outage, ses_outage
 from local.server import LocalServer
 from local.settings import LocalStackSettings
 from local.stack import LocalStack
@@ -107,7 +109,16 @@ class BenchRun:
             visibility_timeout_seconds=config.visibility_timeout_seconds,
         )
         rng = random.Random(config.seed)  # noqa: S311 - a repeatable mix, not a secret
-        self.journeys = journeys_for(config.mix.assign(config.orders, rng), self.run_id)
+        decisions = config.mix.assign(config.orders, rng)
+        bouncing = random.Random(config.seed + 2)  # noqa: S311 - repeatable, not a secret
+        bounces = frozenset(
+            i for i in range(config.orders) if bouncing.random() < config.bounce_rate
+        )
+        self.journeys = journeys_for(decisions, self.run_id, bounces)
+        self.outages = {
+            "bus": (bus_outage(), config.bus_outage_seconds),
+            "ses": (ses_outage(), config.ses_outage_seconds),
+        }
         self.injector = FaultInjector(config.fail_rate, config.seed)
         self.progress = Progress(progress, config.orders)
         self.terminal_at: dict[str, datetime] = {}
@@ -140,9 +151,14 @@ class BenchRun:
             watch.start()
             # At rate 0 it still reads the tap, which then never piles up thousands of events.
             duplicator.start()
+            timers = self._schedule_outages()
             try:
                 self._passes(stack, server.url, watch, duplicator, pool)
             finally:
+                for timer in timers:
+                    timer.cancel()
+                for outage, _ in self.outages.values():
+                    outage.uninstall()
                 self.progress.end()
                 pool.shutdown(wait=False, cancel_futures=True)
                 duplicator.stop()
@@ -162,6 +178,21 @@ class BenchRun:
                 log.exception("bench: the baseline failed")
                 self.bare = {"error": f"{type(error).__name__}: {error}"}
         return self.figures(started_at, load_average)
+
+    def _schedule_outages(self) -> list[threading.Timer]:
+        """Install the outages on the handlers' session; each starts a few seconds into the
+        run (orders are in flight) and ends by itself."""
+        timers = []
+        for outage, seconds in self.outages.values():
+            outage.install()
+            if seconds > 0:
+                timer = threading.Timer(
+                    self.config.outage_start_seconds, outage.start, args=(seconds,)
+                )
+                timer.daemon = True
+                timer.start()
+                timers.append(timer)
+        return timers
 
     def _passes(
         self,
@@ -320,6 +351,19 @@ class BenchRun:
                 "duplicated_events": sum(self.duplicated.values()),
                 "duplicated_by_type": self.duplicated,
                 "client_http_retries": sum(j.http_retries for j in self.journeys),
+            },
+            "faults": {
+                "bus_outage_seconds": self.config.bus_outage_seconds,
+                "put_events_refused": self.outages["bus"][0].refused,
+                "ses_outage_seconds": self.config.ses_outage_seconds,
+                "send_email_refused": self.outages["ses"][0].refused,
+                "bouncing_orders": sum(o.bounces for o in final.orders),
+                "emails_failed": sum(
+                    e.status == "failed" for o in final.orders for e in o.ledger.values()
+                ),
+                "emails_sent_after_stale_claim": sum(
+                    e.attempts > 1 for o in final.orders for e in o.ledger.values()
+                ),
             },
             "dlq": {
                 "before_redrive": dict(self.evidence[0].dlq),

@@ -12,11 +12,13 @@ import json
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from events.models import ALL_EVENTS, Event
 from local.paths import EVENT_EXAMPLES_DIR, REPO_ROOT
+from tools.contract.compat import breaking_changes
 from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 EXAMPLES_DIR = EVENT_EXAMPLES_DIR
@@ -102,7 +104,6 @@ def _event_section(
     version = schema["x-version"]
     file_name = schema_file_name(detail_type, version)
     examples = sorted(examples_dir.glob(f"{detail_type}.v{version}.*.json"))
-    older = [v for v in committed_versions(detail_type, schemas_dir) if v < version]
     lines = [
         f"## {detail_type}",
         "",
@@ -113,11 +114,7 @@ def _event_section(
         f"- Version: {version}, schema [`{file_name}`](../events/schemas/{file_name})"
         f" (`$id` {schema['$id']})",
     ]
-    if older:
-        links = ", ".join(
-            f"[v{v}](../events/schemas/{schema_file_name(detail_type, v)})" for v in older
-        )
-        lines.append(f"- Earlier versions, still published: {links}")
+    lines += _version_history(detail_type, schemas_dir)
     if examples:
         links = ", ".join(f"[`{p.name}`](../events/examples/{p.name})" for p in examples)
         lines.append(f"- Examples: {links}")
@@ -143,6 +140,29 @@ def _event_section(
             "```",
         ]
     return "\n".join(lines) + "\n"
+
+
+def version_changes(detail_type: str, schemas_dir: Path = SCHEMAS_DIR) -> dict[int, str]:
+    """Every published version with what changed from the one before it: the breaking
+    changes ``tools.contract.compat`` finds, the reason the version was raised."""
+    versions = committed_versions(detail_type, schemas_dir)
+    changes = {versions[0]: "the first version."} if versions else {}
+    for previous, version in pairwise(versions):
+        found = breaking_changes(
+            load_schema(detail_type, previous, schemas_dir),
+            load_schema(detail_type, version, schemas_dir),
+        )
+        listed = "; ".join(f"`{c.path}` {c.message}" for c in found) or "no breaking change"
+        changes[version] = f"changed from v{previous}: {listed}."
+    return changes
+
+
+def _version_history(detail_type: str, schemas_dir: Path) -> list[str]:
+    lines = ["- Published versions (every one stays published and registered):"]
+    for version, change in version_changes(detail_type, schemas_dir).items():
+        link = f"[v{version}](../events/schemas/{schema_file_name(detail_type, version)})"
+        lines.append(f"  - {link}: {_cell(change)}")
+    return lines
 
 
 def _shown_example(examples: list[Path]) -> Path | None:

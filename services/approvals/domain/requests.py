@@ -30,16 +30,26 @@ class LinkSettings:
     decision_margin: timedelta
 
 
-def request_approval(
-    event: ApprovalRequested,
-    *,
-    store: ApprovalStore,
-    notifier: OwnerNotifier,
-    signer: LinkSigner,
-    links: LinkSettings,
-    now: datetime,
-) -> str:
+@dataclass(frozen=True)
+class RequestDependencies:
+    """What opening an approval needs (closing one needs only the store)."""
+
+    store: ApprovalStore
+    notifier: OwnerNotifier
+    signer: LinkSigner
+    links: LinkSettings
+
+
+def on_workflow_event(event: WorkflowEvent, deps: RequestDependencies, *, now: datetime) -> str:
+    """Open the approval the workflow asks for, or close it when the order is cancelled."""
+    if isinstance(event, OrderCancelled):
+        return close_on_cancel(event, store=deps.store)
+    return request_approval(event, deps, now=now)
+
+
+def request_approval(event: ApprovalRequested, deps: RequestDependencies, *, now: datetime) -> str:
     """Record a pending approval for the order and send the owner the two signed links."""
+    store = deps.store
     data = event.data
     approval = store.find_by_order(data.order_id)
     if approval is None:
@@ -47,8 +57,8 @@ def request_approval(
             approval_id=new_approval_id(),
             order=summary_of(data),
             requested_at=data.requested_at,
-            deadline=data.approval_deadline - links.decision_margin,
-            link_expires=int(data.approval_deadline.timestamp()) + links.grace_seconds,
+            deadline=data.approval_deadline - deps.links.decision_margin,
+            link_expires=int(data.approval_deadline.timestamp()) + deps.links.grace_seconds,
             status=ApprovalStatus.PENDING,
         )
         # A concurrent delivery of the same event may win the conditional write: use its record.
@@ -60,27 +70,11 @@ def request_approval(
     if now >= approval.deadline:
         # A very late delivery (e.g. a DLQ redrive): the window for decisions has closed.
         return "past-deadline"
-    notifier.send(OwnerRequest(approval, signed_links(signer, links.base_url, approval)))
+    links = signed_links(deps.signer, deps.links.base_url, approval)
+    deps.notifier.send(OwnerRequest(approval, links))
     # Marked after sending: a crash in between means one more message, never none.
     store.mark_notified(approval.approval_id)
     return OWNER_NOTIFIED
-
-
-def on_workflow_event(
-    event: WorkflowEvent,
-    *,
-    store: ApprovalStore,
-    notifier: OwnerNotifier,
-    signer: LinkSigner,
-    links: LinkSettings,
-    now: datetime,
-) -> str:
-    """Open the approval the workflow asks for, or close it when the order is cancelled."""
-    if isinstance(event, OrderCancelled):
-        return close_on_cancel(event, store=store)
-    return request_approval(
-        event, store=store, notifier=notifier, signer=signer, links=links, now=now
-    )
 
 
 def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:

@@ -6,6 +6,10 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+    DynamoDBRecord,
+    DynamoDBRecordEventName,
+)
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
@@ -42,6 +46,14 @@ def order_from_item(item: Mapping[str, Any]) -> Order:
         return Order.model_validate(fields)
     except ValidationError as error:
         raise MalformedOrderItemError(error) from None
+
+
+def placed_order(record: DynamoDBRecord) -> Order | None:
+    """The order a stream record places: only INSERTs are orders being placed; status updates
+    (MODIFY) and cancellations (REMOVE) are None."""
+    if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+        return None
+    return order_from_item(record.dynamodb.new_image)
 
 
 class DynamoOrdersStore:

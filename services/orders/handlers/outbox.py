@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -20,31 +19,22 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-    DynamoDBRecordEventName,
-)
+from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.publisher import EventBridgePublisher, EventPublisher
-from services.common.settings import ServiceSettings
-from services.orders.adapters.dynamodb import order_from_item
+from services.orders import bootstrap
+from services.orders.adapters.dynamodb import placed_order
 from services.orders.domain.outbox import publish_order_placed
 
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
-
-
-@functools.cache
-def publisher() -> EventPublisher:
-    settings = ServiceSettings()  # the outbox needs nothing but the bus
-    return EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
+publisher = functools.cache(bootstrap.publisher)
 
 
 def record_handler(record: DynamoDBRecord) -> None:
-    if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+    order = placed_order(record)
+    if order is None:
         return
-    order = order_from_item(record.dynamodb.new_image)
     event = publish_order_placed(order, publisher=publisher())
     logger.info(
         "published",

@@ -5,25 +5,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
-from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.domain.ports import OrdersStore
+from services.orders import bootstrap
 from services.orders.domain.progress import WORKFLOW_EVENTS, apply_workflow_event
-from services.orders.settings import OrdersTableSettings
 
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
-
-
-@functools.cache
-def store() -> OrdersStore:
-    settings = OrdersTableSettings()
-    return DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+store = functools.cache(bootstrap.store)
 
 
 @logger.inject_lambda_context

@@ -6,11 +6,9 @@ A decision for a workflow that already moved on is counted (metric
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,32 +16,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.models import OrderApproved, OrderRejected, utc_now
 from services.common.consumer import consume_events
 from services.common.observability import count
-from services.workflow.adapters.stepfunctions import StepFunctionsTaskResults
-from services.workflow.adapters.tokens import DynamoTokenStore
+from services.workflow import bootstrap
 from services.workflow.domain.relay import DecisionOutcome, TokenNotFoundError, relay_decision
 from services.workflow.handlers import SERVICE
-from services.workflow.settings import RelaySettings
 
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE)
+dependencies = cache(bootstrap.decision_relay)
 
 DECISIONS: tuple[type[OrderApproved] | type[OrderRejected], ...] = (OrderApproved, OrderRejected)
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    tokens: DynamoTokenStore
-    tasks: StepFunctionsTaskResults
-
-
-@cache
-def dependencies() -> Dependencies:
-    settings = RelaySettings()  # read from the environment
-    return Dependencies(
-        tokens=DynamoTokenStore(boto3.client("dynamodb"), settings.workflow_tokens_table_name),
-        tasks=StepFunctionsTaskResults(boto3.client("stepfunctions")),
-    )
 
 
 def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,22 +12,14 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from events.models import OrderPlaced
 from services.common.consumer import consume_events
 from services.common.observability import count
-from services.workflow.adapters.stepfunctions import StepFunctionsWorkflows
+from services.workflow import bootstrap
 from services.workflow.domain.starter import StartOutcome, start_workflow
 from services.workflow.handlers import SERVICE
-from services.workflow.settings import StarterSettings
 
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE)
-
-
-@cache
-def workflows() -> StepFunctionsWorkflows:
-    settings = StarterSettings()  # read from the environment
-    return StepFunctionsWorkflows(
-        boto3.client("stepfunctions"), settings.workflow_state_machine_arn
-    )
+workflows = cache(bootstrap.workflows)
 
 
 def _start(event: OrderPlaced) -> StartOutcome:

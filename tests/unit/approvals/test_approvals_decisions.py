@@ -17,7 +17,12 @@ from services.approvals.domain.answers import (
     WindowClosed,
 )
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
-from services.approvals.domain.requests import LinkSettings, close_on_cancel, request_approval
+from services.approvals.domain.requests import (
+    LinkSettings,
+    RequestDependencies,
+    close_on_cancel,
+    request_approval,
+)
 from services.approvals.links import LinkSigner
 from services.approvals.models import Approval, ApprovalStatus, Decision
 from tests.unit.approvals.fakes import (
@@ -49,14 +54,13 @@ def publisher() -> FlakyPublisher:
 @pytest.fixture
 def approval(store: InMemoryApprovalStore) -> Approval:
     """A pending approval whose owner has been sent the links."""
-    request_approval(
-        approval_requested("ord_1"),
+    deps = RequestDependencies(
         store=store,
         notifier=RecordingNotifier(),
         signer=LinkSigner(StaticKeyring(KEY)),
         links=LinkSettings(BASE_URL, 3600, MARGIN),
-        now=NOW,
     )
+    request_approval(approval_requested("ord_1"), deps, now=NOW)
     found = store.find_by_order("ord_1")
     assert found is not None
     return found

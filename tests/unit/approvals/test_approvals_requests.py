@@ -9,7 +9,12 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from events.models import ApprovalRequested
-from services.approvals.domain.requests import LinkSettings, close_on_cancel, request_approval
+from services.approvals.domain.requests import (
+    LinkSettings,
+    RequestDependencies,
+    close_on_cancel,
+    request_approval,
+)
 from services.approvals.links import LinkSigner, VerifiedLink
 from services.approvals.models import ApprovalStatus, Decision
 from tests.unit.approvals.fakes import (
@@ -42,14 +47,8 @@ def notifier() -> RecordingNotifier:
 def request(
     store: InMemoryApprovalStore, notifier: RecordingNotifier, event: ApprovalRequested
 ) -> str:
-    return request_approval(
-        event,
-        store=store,
-        notifier=notifier,
-        signer=SIGNER,
-        links=LINKS,
-        now=NOW,
-    )
+    deps = RequestDependencies(store=store, notifier=notifier, signer=SIGNER, links=LINKS)
+    return request_approval(event, deps, now=NOW)
 
 
 def links_in(text: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from local.cli import build_parser, local_settings
+from local.services import local_services
 from local.settings import DEFAULT_PORT, LocalStackSettings
 from local.stack import LocalStack
 from services.workflow.wiring import WIRING as WORKFLOW
@@ -39,3 +40,21 @@ def test_a_service_setting_not_overridden_is_the_wirings_local_default() -> None
 def test_an_unknown_setting_is_refused() -> None:
     with pytest.raises(KeyError, match="no_such_setting"):
         LocalStack(LocalStackSettings()).setting("no_such_setting")
+
+
+def test_the_example_subscriber_runs_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SHOP_LOCAL_EXAMPLE_SUBSCRIBER", raising=False)
+    plain = local_settings(build_parser().parse_args(["local"]))
+    asked = local_settings(build_parser().parse_args(["local", "--with-example-subscriber"]))
+    monkeypatch.setenv("SHOP_LOCAL_EXAMPLE_SUBSCRIBER", "true")
+    from_env = local_settings(build_parser().parse_args(["local"]))
+
+    assert (plain.example_subscriber, asked.example_subscriber) == (False, True)
+    assert from_env.example_subscriber is True
+    assert [w.name for w in local_services()] == [
+        "orders",
+        "workflow",
+        "approvals",
+        "notifications",
+    ]
+    assert local_services(example_subscriber=True)[-1].name == "loyalty"

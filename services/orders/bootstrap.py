@@ -1,0 +1,46 @@
+"""Turns the orders settings into the adapters its event functions need.
+
+Each builder reads only the settings its function has (see ``settings.py``) and makes the
+clients; the handler caches the result, so it happens once per execution environment, on first
+use (importing a handler stays cheap, and reloading one, as the local stack does for a new
+stack, rebuilds it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import boto3
+
+from events.publisher import EventBridgePublisher, EventPublisher
+from services.common.settings import ServiceSettings
+from services.orders.adapters.dynamodb import DynamoOrdersStore
+from services.orders.domain.ports import OrdersStore
+from services.orders.settings import OrdersTableSettings, SweeperSettings
+
+
+def publisher() -> EventPublisher:
+    settings = ServiceSettings()  # the outbox needs nothing but the bus
+    return EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
+
+
+def store() -> OrdersStore:
+    settings = OrdersTableSettings()
+    return DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+
+
+@dataclass(frozen=True)
+class SweeperDependencies:
+    store: OrdersStore
+    publisher: EventPublisher
+    stuck_after: timedelta
+
+
+def sweeper() -> SweeperDependencies:
+    settings = SweeperSettings()
+    return SweeperDependencies(
+        store=DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name)),
+        publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),
+        stuck_after=timedelta(seconds=settings.orders_stuck_after_seconds),
+    )
