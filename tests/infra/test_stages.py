@@ -8,7 +8,6 @@ one account and region.
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -166,8 +165,10 @@ def test_each_service_stack_depends_on_its_own_stages_bus(two_stages: dict[str, 
         assert bus.dependencies == []
 
 
-def test_the_account_stack_is_not_in_any_stage(two_stages: dict[str, Any]) -> None:
-    per_stage = [Path(s.stack_name) for stacks in two_stages["stages"].values() for s in stacks]
-
-    assert "shop-account" in two_stages["templates"]
-    assert all(not str(name).startswith("shop-account") for name in per_stage)
+def test_the_account_stack_is_shared_and_every_other_stack_is_its_stages(
+    two_stages: dict[str, Any],
+) -> None:
+    for stage, stacks in two_stages["stages"].items():
+        assert all(s.stack_name.startswith(f"shop-{stage}-") for s in stacks), stage
+    staged = {s.stack_name for stacks in two_stages["stages"].values() for s in stacks}
+    assert set(two_stages["templates"]) - staged == {"shop-account"}
