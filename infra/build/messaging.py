@@ -1,4 +1,7 @@
-"""Queues with their DLQs, bus rules (subscriptions), topics and email sender identities."""
+"""Queues with their DLQs, bus rules (subscriptions), topics and SES configuration sets.
+
+SES sender identities belong to the account, not to a stage: ``infra/stacks/account.py``.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +18,21 @@ from aws_cdk import aws_sqs as sqs
 
 from infra.build.context import BuildContext
 from infra.naming import pascal
-from services.common.wiring import EmailConfigurationSet, Queue, Subscription, Topic
+from services.common.wiring import (
+    EmailConfigurationSet,
+    Queue,
+    ServiceWiring,
+    SqsTrigger,
+    Subscription,
+    Topic,
+)
 
 DLQ_RETENTION = Duration.days(14)
+# AWS's guidance for SQS event sources: a visibility timeout of at least six times the
+# function timeout, so a batch still being retried by Lambda is not handed out again.
+VISIBILITY_PER_FUNCTION_TIMEOUT = 6
+# The tag SES puts on every email event with the configuration set the email was sent with.
+CONFIGURATION_SET_TAG = "ses:configuration-set"
 EVENT_PATTERN_FIELDS = {
     "source": "source",
     "detail-type": "detail_type",
@@ -44,7 +59,7 @@ def queue(ctx: BuildContext, declared: Queue) -> None:
     created = sqs.Queue(
         ctx.scope,
         f"{pascal(declared.name)}Queue",
-        visibility_timeout=Duration.seconds(declared.visibility_timeout_seconds),
+        visibility_timeout=Duration.seconds(visibility_timeout_seconds(ctx.wiring, declared)),
         dead_letter_queue=sqs.DeadLetterQueue(
             max_receive_count=declared.max_receive_count, queue=dlq
         ),
@@ -55,6 +70,18 @@ def queue(ctx: BuildContext, declared: Queue) -> None:
     ctx.out.dlqs[declared.name] = dlq
     if declared.env_var:
         ctx.out.environment[declared.env_var] = created.queue_url
+
+
+def visibility_timeout_seconds(wiring: ServiceWiring, declared: Queue) -> int:
+    """The declared visibility timeout, raised to six times the longest timeout of the
+    functions the queue triggers (the wiring's number is a floor, not a ceiling)."""
+    consumers = [
+        fn.timeout_seconds
+        for fn in wiring.functions
+        if isinstance(fn.trigger, SqsTrigger) and fn.trigger.queue == declared.name
+    ]
+    needed = VISIBILITY_PER_FUNCTION_TIMEOUT * max(consumers, default=0)
+    return max(declared.visibility_timeout_seconds, needed)
 
 
 def dead_letter_queue(ctx: BuildContext, construct_id: str) -> sqs.Queue:
@@ -81,7 +108,7 @@ def rule(ctx: BuildContext, declared: Subscription) -> None:
         event_bus=bus,
         # Tests and operators find a subscription by this text.
         description=f"{ctx.wiring.name} subscription {declared.name} -> queue {declared.queue}",
-        event_pattern=event_pattern(declared.pattern),
+        event_pattern=event_pattern(_stage_pattern(ctx, declared)),
         targets=[
             targets.SqsQueue(
                 ctx.out.queues[declared.queue],
@@ -105,22 +132,26 @@ def topic(ctx: BuildContext, declared: Topic) -> None:
     if ctx.config.owner_email:
         created.add_subscription(subscriptions.EmailSubscription(ctx.config.owner_email))
     else:
-        Annotations.of(created).add_warning_v2(
-            "shop:no-owner-email",
-            f"No owner_email in context: nobody is subscribed to the {name} topic.",
+        # Without it the deploy would succeed, nobody would be asked, and every order
+        # would be cancelled when its approval window closed.
+        Annotations.of(ctx.stack).add_error(
+            f"{ctx.wiring.name}: no owner_email, so nobody would receive the {name} topic "
+            "(the owner's approval requests). Pass it with `-c owner_email=owner@example.com` "
+            "or in cdk.json."
         )
     ctx.out.topics[name] = created
     ctx.out.environment[declared.env_var] = created.topic_arn
 
 
-def sender_identity(ctx: BuildContext, setting: str) -> None:
-    address = ctx.out.settings[setting]
-    if ctx.config.create_ses_identities and "@" in address:
-        ses.EmailIdentity(
-            ctx.scope,
-            f"{pascal(setting)}Identity",
-            identity=ses.Identity.email(address),
-        )
+def _stage_pattern(ctx: BuildContext, declared: Subscription) -> dict[str, Any]:
+    """The subscription's pattern; on the default bus, where every stage's SES events land,
+    narrowed to the emails this service sent with its own configuration sets."""
+    if not (declared.on_default_bus and ctx.out.configuration_sets):
+        return declared.pattern
+    names = [c.configuration_set_name for c in ctx.out.configuration_sets.values()]
+    detail = declared.pattern.get("detail", {})
+    mail = {**detail.get("mail", {}), "tags": {CONFIGURATION_SET_TAG: names}}
+    return {**declared.pattern, "detail": {**detail, "mail": mail}}
 
 
 def configuration_set(ctx: BuildContext, declared: EmailConfigurationSet) -> None:
@@ -135,4 +166,5 @@ def configuration_set(ctx: BuildContext, declared: EmailConfigurationSet) -> Non
         ),
         events=[getattr(ses.EmailSendingEvent, name) for name in declared.event_types],
     )
+    ctx.out.configuration_sets[declared.name] = created
     ctx.out.environment[declared.env_var] = created.configuration_set_name

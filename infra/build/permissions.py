@@ -6,7 +6,7 @@ from aws_cdk import aws_iam as iam
 
 from infra.build.context import BuildContext
 from infra.nag import suppress
-from infra.naming import pascal
+from infra.naming import event_source, pascal
 from services.common.wiring import Access, Function, StreamTrigger
 
 # Actions AWS offers no resource-level permissions for; they are the only "*" resources.
@@ -47,7 +47,7 @@ def grant(ctx: BuildContext, fn: Function) -> None:
     for secret in wanted.read_secrets:
         out.secrets[secret].grant_read(created)
     if wanted.put_events:
-        ctx.bus.grant_put_events_to(created)
+        fn_role.add_to_principal_policy(put_events_statement(ctx))
     for machine in wanted.start_executions:
         out.state_machines[machine].grant_start_execution(created)
     if wanted.send_task_results:
@@ -62,6 +62,16 @@ def grant(ctx: BuildContext, fn: Function) -> None:
             iam.PolicyStatement(actions=["ses:SendEmail"], resources=_email_identity_arns(ctx, fn))
         )
     _acknowledge_unscoped(ctx, fn)
+
+
+def put_events_statement(ctx: BuildContext) -> iam.PolicyStatement:
+    """PutEvents on the stage's bus with the service's own source only: no function or
+    state machine can publish another producer's events (an ``OrderApproved`` from orders)."""
+    return iam.PolicyStatement(
+        actions=["events:PutEvents"],
+        resources=[ctx.bus.event_bus_arn],
+        conditions={"StringEquals": {"events:source": event_source(ctx.wiring.name)}},
+    )
 
 
 def _email_identity_arns(ctx: BuildContext, fn: Function) -> list[str]:

@@ -26,7 +26,11 @@ class ServiceBuilder:
         bus: events.IEventBus,
     ) -> None:
         self.ctx = BuildContext(
-            scope=scope, wiring=wiring, config=config, bus=bus, out=BuiltService(wiring=wiring)
+            scope=scope,
+            wiring=wiring,
+            config=config,
+            bus=bus,
+            out=BuiltService(wiring=wiring, metrics_namespace=config.metrics_namespace),
         )
 
     def build(self) -> BuiltService:
@@ -38,6 +42,9 @@ class ServiceBuilder:
             storage.table(ctx, table)
         for queue in wiring.queues:
             messaging.queue(ctx, queue)
+        # Before the rules: a default-bus rule takes only its own configuration sets' events.
+        for configuration_set in wiring.email_configuration_sets:
+            messaging.configuration_set(ctx, configuration_set)
         for subscription in wiring.subscriptions:
             messaging.rule(ctx, subscription)
         for topic in wiring.topics:
@@ -46,10 +53,6 @@ class ServiceBuilder:
             storage.secret(ctx, secret)
         for machine in wiring.state_machines:
             statemachine.state_machine(ctx, machine)
-        for setting in wiring.email_sender_settings:
-            messaging.sender_identity(ctx, setting)
-        for configuration_set in wiring.email_configuration_sets:
-            messaging.configuration_set(ctx, configuration_set)
         functions.complete_environment(ctx)
         functions.functions(ctx)
         for fn in wiring.functions:

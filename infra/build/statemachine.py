@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_stepfunctions as sfn
 
 from infra.build.context import BuildContext
+from infra.build.permissions import put_events_statement
 from infra.nag import suppress
 from infra.naming import pascal
 from infra.paths import REPO_ROOT
@@ -12,7 +13,12 @@ from services.common.wiring import StateMachine
 
 
 def state_machine(ctx: BuildContext, machine: StateMachine) -> None:
-    log_group = ctx.log_group(f"{pascal(machine.name)}StateMachineLogs")
+    # Step Functions delivers logs as a vended log source: under /aws/vendedlogs/ its
+    # resource policy stays within CloudWatch Logs' size limit however many machines exist.
+    log_group = ctx.log_group(
+        f"{pascal(machine.name)}StateMachineLogs",
+        name=f"/aws/vendedlogs/states/shop-{ctx.config.stage}-{ctx.wiring.name}-{machine.name}",
+    )
     created = sfn.StateMachine(
         ctx.scope,
         f"{pascal(machine.name)}StateMachine",
@@ -33,7 +39,7 @@ def state_machine(ctx: BuildContext, machine: StateMachine) -> None:
     for queue in machine.sends_to_queues:
         ctx.out.queues[queue].grant_send_messages(created)
     if machine.puts_events:
-        ctx.bus.grant_put_events_to(created)
+        created.add_to_role_policy(put_events_statement(ctx))
     suppress(
         created,
         "IAM5",

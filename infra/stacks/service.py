@@ -14,6 +14,7 @@ from infra.build.service import ServiceBuilder
 from infra.config import DeployConfig
 from infra.naming import bus_parameters
 from infra.observability import ExtraWidgets, ServiceObservability
+from infra.stacks.domain_alarms import EXTRA_ALARMS
 from services.common.wiring import ServiceWiring
 
 
@@ -36,5 +37,10 @@ class ServiceStack(Stack):
         bus = events.EventBus.from_event_bus_name(self, "Bus", bus_name)
         self.built: BuiltService = ServiceBuilder(self, wiring, config, bus).build()
         self.observability = ServiceObservability(
-            self, "Observability", built=self.built, config=config, extra_widgets=extra_widgets
+            self,
+            "Observability",
+            built=self.built,
+            config=config,
+            extra_widgets=extra_widgets,
+            extra_alarms=EXTRA_ALARMS.get(wiring.name),
         )

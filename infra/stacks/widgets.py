@@ -22,7 +22,7 @@ from aws_cdk import aws_cloudwatch as cloudwatch
 from infra.build.context import BuiltService
 from infra.observability import ExtraWidgets
 from infra.paths import REPO_ROOT
-from services.common.wiring import METRICS_NAMESPACE, FunctionUrlTrigger
+from services.common.wiring import FunctionUrlTrigger
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome
 from services.workflow.handlers import SERVICE as WORKFLOW_SERVICE
@@ -63,7 +63,7 @@ def workflow_widgets(built: BuiltService) -> Sequence[cloudwatch.IWidget]:
             title="Starter and relay outcomes (Powertools metrics)",
             left=[
                 cloudwatch.Metric(
-                    namespace=METRICS_NAMESPACE,
+                    namespace=built.metrics_namespace,
                     metric_name=outcome.value,
                     dimensions_map={"service": WORKFLOW_SERVICE},
                     statistic="Sum",

@@ -20,21 +20,27 @@ from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 from cfnlint.api import ManualArgs, lint_by_config  # type: ignore[import-untyped]
 
-from infra.app import BUS_STACK_ID, SERVICES, build_app, load_wiring
+from infra.app import ACCOUNT_STACK_ID, BUS_STACK_ID, SERVICES, build_app, load_wiring
+from infra.build.messaging import VISIBILITY_PER_FUNCTION_TIMEOUT
 from infra.event_schemas import SCHEMAS_DIR, registry_schema
 from infra.nag import MIN_REASON_WORDS
-from infra.naming import bus_parameters, stack_id
+from infra.naming import ACCOUNT_STACK_NAME, bus_parameters, event_source, stack_id
 from infra.paths import REPO_ROOT
+from infra.stacks.account import BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM
+from infra.stacks.domain_alarms import BOUNCE_SHARE_ALARM_PERCENT
 from local.provision import LocalNames, Provisioner
 from services.common.asl import render_asl
 from services.common.wiring import (
     BUS_ENV_VAR,
     FunctionUrlTrigger,
     HttpApiTrigger,
+    ScheduleTrigger,
     ServiceWiring,
     SqsTrigger,
     StreamTrigger,
 )
+from services.notifications.domain.notify import Outcome as EmailOutcome
+from services.notifications.handlers.delivery import METRIC_OF_STATUS
 from tests.infra.cfn import (
     all_statements,
     as_list,
@@ -77,7 +83,7 @@ CFN_LINT_IGNORED = ["W3005"]
 def test_every_stack_synthesises(synthesized: Synthesized) -> None:
     names = {stack.node.id for stack in synthesized.stacks()}
 
-    assert names == {BUS_STACK_ID, *(stack_id(s) for s in SERVICES)}
+    assert names == {ACCOUNT_STACK_ID, BUS_STACK_ID, *(stack_id(s) for s in SERVICES)}
     for construct_id, template in synthesized.templates().items():
         assert template["Resources"], f"{construct_id} has no resources"
     # No error annotation anywhere (a missing setting would be one).
@@ -92,8 +98,19 @@ def test_stacks_share_nothing_through_cloudformation_exports(synthesized: Synthe
         assert "Fn::ImportValue" not in text, construct_id
         exported = [k for k, o in template.get("Outputs", {}).items() if "Export" in o]
         assert not exported, f"{construct_id} exports {exported}"
+
+
+def test_service_stacks_deploy_after_their_bus_stack(synthesized: Synthesized) -> None:
+    bus = synthesized.stack(BUS_STACK_ID)
+
     for stack in synthesized.stacks():
-        assert not stack.dependencies, f"{stack.node.id} depends on {stack.dependencies}"
+        depends_on = [d.node.id for d in stack.dependencies]
+        if stack.node.id in {stack_id(s) for s in SERVICES}:
+            assert depends_on == [BUS_STACK_ID], stack.node.id
+        else:
+            assert depends_on == [], stack.node.id
+    artifact = synthesized.assembly.get_stack_by_name(synthesized.service("orders").stack_name)
+    assert bus.artifact_id in [d.id for d in artifact.dependencies]
 
 
 def test_service_stacks_find_the_bus_through_its_ssm_parameter(
@@ -120,6 +137,7 @@ def test_each_service_stack_synthesises_in_an_app_of_its_own(
         App(context=deploy_context(), outdir=str(tmp_path)),
         services=(service_name,),
         include_bus=False,
+        include_account=False,
     )
 
     assembly = app.synth()
@@ -143,7 +161,7 @@ def test_bus_stack_holds_the_bus_its_archive_and_parameters(synthesized: Synthes
         for p in resources(template, "AWS::SSM::Parameter").values()
     }
 
-    assert bus["Properties"]["Name"] == synthesized.context["bus_name"]
+    assert bus["Properties"]["Name"] == f"shop-{stage}"
     assert archive["Properties"]["EventPattern"] == {"source": [{"prefix": "shop."}]}
     assert archive["Properties"]["RetentionDays"] == synthesized.context["archive_retention_days"]
     assert set(parameters) == {bus_parameters(stage).name, bus_parameters(stage).arn}
@@ -165,18 +183,35 @@ def test_every_committed_schema_is_in_the_registry(synthesized: Synthesized) -> 
         assert json.loads(props["Content"]) == expected.content
 
 
-def test_a_missing_setting_fails_only_its_own_stack() -> None:
+def _errors(app: App, construct_id: str) -> list[str]:
+    """The error annotations on a stack: each one fails `cdk synth` / `cdk deploy` of it."""
+    stack = app.node.find_child(construct_id)
+    return [str(m.data) for m in stack.node.metadata if m.type == ERROR]
+
+
+def test_a_missing_sender_email_fails_synth_saying_what_to_pass() -> None:
     context = {k: v for k, v in deploy_context().items() if k != "sender_email"}
 
     app = build_app(App(context=context), services=("orders", "notifications"))
 
-    def errors(construct_id: str) -> list[Any]:
-        stack = app.node.find_child(construct_id)
-        return [m.data for m in stack.node.metadata if m.type == ERROR]
+    (notifications,) = _errors(app, stack_id("notifications"))
+    assert "`-c sender_email=...`" in notifications
+    (account,) = _errors(app, ACCOUNT_STACK_ID)
+    assert "`-c sender_email=shop@example.com`" in account
+    # Only the stacks that need it: the orders service deploys without a sender.
+    assert _errors(app, stack_id("orders")) == []
+    assert _errors(app, BUS_STACK_ID) == []
 
-    assert any("sender_email" in str(e) for e in errors(stack_id("notifications")))
-    assert errors(stack_id("orders")) == []
-    assert errors(BUS_STACK_ID) == []
+
+def test_a_missing_owner_email_fails_synth_saying_what_to_pass() -> None:
+    context = {k: v for k, v in deploy_context().items() if k != "owner_email"}
+
+    app = build_app(App(context=context), services=("orders", "approvals"), include_account=False)
+
+    (error,) = _errors(app, stack_id("approvals"))
+    assert "no owner_email" in error
+    assert "`-c owner_email=owner@example.com`" in error
+    assert _errors(app, stack_id("orders")) == []
 
 
 def test_every_service_has_a_wiring_the_app_reads() -> None:
@@ -234,9 +269,12 @@ def test_every_queue_has_a_dead_letter_queue(synthesized: Synthesized, service_n
         redrive = queues[queue_id]["Properties"]["RedrivePolicy"]
         assert redrive["maxReceiveCount"] == queue.max_receive_count
         assert references(redrive["deadLetterTargetArn"]) <= dead_letter
-        assert queues[queue_id]["Properties"]["VisibilityTimeout"] == (
-            queue.visibility_timeout_seconds
-        )
+        visibility = queues[queue_id]["Properties"]["VisibilityTimeout"]
+        assert visibility >= queue.visibility_timeout_seconds
+        for fn in wiring.functions:
+            if isinstance(fn.trigger, SqsTrigger) and fn.trigger.queue == queue.name:
+                # AWS's guidance for SQS event sources.
+                assert visibility >= VISIBILITY_PER_FUNCTION_TIMEOUT * fn.timeout_seconds
     for queue_id, resource in queues.items():
         assert resource["Properties"]["SqsManagedSseEnabled"] is True, queue_id
     denied = {
@@ -266,7 +304,16 @@ def test_every_rule_has_its_declared_pattern_and_queue(
     assert len(rules) == len(wiring.subscriptions)
     for sub in wiring.subscriptions:
         rule = rules[f"{service_name} subscription {sub.name} -> queue {sub.queue}"]
-        assert rule["EventPattern"] == sub.pattern
+        pattern = dict(rule["EventPattern"])
+        if sub.on_default_bus:
+            # Every stage's SES events land on the default bus: take only this stage's.
+            tags = pattern.pop("detail")["mail"]["tags"]
+            configuration_sets = stack.built.configuration_sets.values()
+            assert configuration_sets
+            assert [references(n) for n in tags["ses:configuration-set"]] == [
+                {logical_id(c)} for c in configuration_sets
+            ]
+        assert pattern == sub.pattern
         assert rule.get("EventBusName", "default") == (
             "default" if sub.on_default_bus else bus_name
         )
@@ -360,7 +407,7 @@ def test_functions_run_python_312_with_powertools_and_one_role_each(
         role = template["Resources"][logical_id(stack.built.roles[fn.name])]
         assert "ManagedPolicyArns" not in role["Properties"], "grants only, no managed policy"
     assert len(roles) == len(wiring.functions), "one role per function"
-    assert len(functions) == len(wiring.functions)
+    assert len(functions) == len(wiring.functions) + len(stack.observability.probes)
 
 
 def test_triggers_are_the_declared_ones(synthesized: Synthesized, service_name: str) -> None:
@@ -427,13 +474,15 @@ def test_functions_get_the_environment_the_local_stack_gives_them(
 
     for fn in wiring.functions:
         props = template["Resources"][logical_id(stack.built.functions[fn.name])]["Properties"]
-        cloud = set(props["Environment"]["Variables"])
-        expected = set(local.env)
+        cloud = props["Environment"]["Variables"]
+        # The stage's own metrics namespace (the local stack has one stage).
+        expected = set(local.env) | {"POWERTOOLS_METRICS_NAMESPACE"}
         if isinstance(fn.trigger, FunctionUrlTrigger) and fn.trigger.env_var:
             # A function cannot be handed its own URL (a CloudFormation cycle); it never
             # needs it: only the service's other functions write links to it.
             expected.discard(fn.trigger.env_var)
-        assert cloud == expected, f"{service_name}/{fn.name}"
+        assert set(cloud) == expected, f"{service_name}/{fn.name}"
+        assert cloud["POWERTOOLS_METRICS_NAMESPACE"] == f"Shop/{synthesized.context['stage']}"
 
 
 def _code_asset(synthesized: Synthesized, service: str, function: str) -> Path:
@@ -528,8 +577,307 @@ def test_each_service_has_a_dashboard_and_alarms(
             assert metric in body
         assert "OwnerRejected" in body
         assert "NobodyAnswered" in body
+    if built.failure_queues:
+        assert "IteratorAge" in body
+    if stack.observability.probes:
+        assert "SubscriptionsConfirmed" in body
     if service_name == "approvals":
         assert "decision page" in body
+        assert "SubscriptionsConfirmed" in body
+
+
+def _alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()]
+
+
+def test_execution_failure_alarms_fill_the_gaps_of_sparse_metrics(
+    synthesized: Synthesized,
+) -> None:
+    template = synthesized.template(stack_id("workflow"))
+    machines = synthesized.service("workflow").built.state_machines
+
+    math = [a for a in _alarms(template) if "executions ended badly" in a["AlarmDescription"]]
+    expressions = [m["Expression"] for a in math for m in a["Metrics"] if "Expression" in m]
+
+    assert len(expressions) == len(machines)
+    for expression in expressions:
+        terms = [t.strip() for t in expression.split("+")]
+        assert len(terms) == 3
+        assert all(re.fullmatch(r"FILL\(\w+, 0\)", t) for t in terms), expression
+
+
+def test_approval_requests_nobody_answers_raise_an_alarm(synthesized: Synthesized) -> None:
+    stack = synthesized.service("workflow")
+    template = synthesized.template(stack.node.id)
+    filters = resources(template, "AWS::Logs::MetricFilter").values()
+    (log_group,) = stack.built.state_machine_logs.values()
+
+    patterns = {
+        f["Properties"]["MetricTransformations"][0]["MetricName"]: f["Properties"] for f in filters
+    }
+    timed_out = patterns["ApprovalTimedOut"]
+    answered = patterns["ApprovalAnswered"]
+    (alarm,) = [a for a in _alarms(template) if "never answered" in a["AlarmDescription"]]
+
+    assert references(timed_out["LogGroupName"]) == {logical_id(log_group)}
+    # The state each timed-out execution enters (a Pass state in the ASL).
+    assert '$.type = "PassStateEntered"' in timed_out["FilterPattern"]
+    assert '$.details.name = "NobodyAnswered"' in timed_out["FilterPattern"]
+    for state in ("EmitOrderShipped", "OwnerRejected"):
+        assert f'$.details.name = "{state}"' in answered["FilterPattern"]
+    for transformation in (timed_out, answered):
+        (metric,) = transformation["MetricTransformations"]
+        assert metric["MetricNamespace"] == f"Shop/{synthesized.context['stage']}"
+    (expression,) = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
+    assert "100 * FILL(timedOut, 0) /" in expression
+    assert alarm["Threshold"] == 20
+    assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesized) -> None:
+    stack = synthesized.service("approvals")
+    template = synthesized.template(stack.node.id)
+    (topic,) = stack.built.topics.values()
+    (probe,) = stack.observability.probes
+
+    (alarm,) = [a for a in _alarms(template) if a.get("MetricName") == "SubscriptionsConfirmed"]
+    function = template["Resources"][logical_id(probe.function)]["Properties"]
+    (schedule,) = [
+        r["Properties"]
+        for r in resources(template, "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    role = references(function["Role"]).pop()
+    actions = {
+        a: s["Resource"] for s in role_statements(template, role) for a in as_list(s["Action"])
+    }
+
+    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
+    assert alarm["ComparisonOperator"] == "LessThanThreshold"
+    assert alarm["Threshold"] == 1
+    # The probe going quiet is as bad as a pending subscription: both mean "nobody knows".
+    assert alarm["TreatMissingData"] == "breaching"
+    assert schedule["ScheduleExpression"] == "rate(1 hour)"
+    assert references(schedule["Targets"][0]["Arn"]) == {logical_id(probe.function)}
+    assert references(actions["sns:ListSubscriptionsByTopic"]) == {logical_id(topic)}
+    assert {a.split(":")[0] for a in actions} == {"sns", "logs"}
+
+
+def test_the_outbox_takes_inserts_and_retries_until_records_expire(
+    synthesized: Synthesized,
+) -> None:
+    stack = synthesized.service("orders")
+    template = synthesized.template(stack.node.id)
+    (mapping,) = [
+        m["Properties"]
+        for m in resources(template, "AWS::Lambda::EventSourceMapping").values()
+        if references(m["Properties"]["FunctionName"])
+        == {logical_id(stack.built.functions["outbox"])}
+    ]
+
+    (criterion,) = mapping["FilterCriteria"]["Filters"]
+    assert json.loads(criterion["Pattern"]) == {"eventName": ["INSERT"]}
+    assert mapping["MaximumRetryAttempts"] == -1
+    assert mapping["BisectBatchOnFunctionError"] is True
+    assert references(mapping["DestinationConfig"]["OnFailure"]["Destination"]) == {
+        logical_id(stack.built.failure_queues["outbox"])
+    }
+
+
+def test_scheduled_functions_run_on_their_schedule(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    schedules = {
+        next(iter(references(r["Properties"]["Targets"][0]["Arn"]))): r["Properties"]
+        for r in resources(template, "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    }
+
+    for fn in load_wiring(service_name).functions:
+        if isinstance(fn.trigger, ScheduleTrigger):
+            schedule = schedules[logical_id(stack.built.functions[fn.name])]
+            minutes = fn.trigger.every_seconds // 60
+            unit = "minute" if minutes == 1 else "minutes"
+            assert schedule["ScheduleExpression"] == f"rate({minutes} {unit})"
+            assert schedule["State"] == "ENABLED"
+
+
+def test_email_events_come_back_through_the_configuration_set(
+    synthesized: Synthesized,
+) -> None:
+    stack = synthesized.service("notifications")
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring("notifications")
+    (declared,) = wiring.email_configuration_sets
+    (configuration_set,) = stack.built.configuration_sets.values()
+    (destination,) = [
+        d["Properties"]
+        for d in resources(template, "AWS::SES::ConfigurationSetEventDestination").values()
+    ]
+    sender = wiring.function("email")
+    send = [
+        st
+        for st in role_statements(template, logical_id(stack.built.roles[sender.name]))
+        if "ses:SendEmail" in as_list(st["Action"])
+    ]
+
+    assert references(destination["ConfigurationSetName"]) == {logical_id(configuration_set)}
+    event_destination = destination["EventDestination"]
+    assert event_destination["Enabled"] is True
+    assert sorted(event_destination["MatchingEventTypes"]) == sorted(
+        t.lower() for t in declared.event_types
+    )
+    bus_arn = json.dumps(event_destination["EventBridgeDestination"]["EventBusArn"])
+    assert ":event-bus/default" in bus_arn
+    (statement,) = send
+    arns = json.dumps(statement["Resource"])
+    assert ":configuration-set/" in arns
+    assert logical_id(configuration_set) in references(statement["Resource"])
+    environment = template["Resources"][logical_id(stack.built.functions[sender.name])]
+    assert references(environment["Properties"]["Environment"]["Variables"][declared.env_var]) == {
+        logical_id(configuration_set)
+    }
+
+
+@pytest.mark.parametrize(
+    ("service", "metric"),
+    [
+        ("orders", "OrderPlacedRepublished"),
+        ("notifications", EmailOutcome.FAILED.value),
+        ("notifications", EmailOutcome.OUTCOME_UNKNOWN.value),
+        ("notifications", EmailOutcome.RESENT_AFTER_STALE_CLAIM.value),
+        ("workflow", "DecisionAfterWorkflowMovedOn"),
+    ],
+)
+def test_what_a_service_counts_as_lost_or_late_raises_an_alarm(
+    synthesized: Synthesized, service: str, metric: str
+) -> None:
+    template = synthesized.template(stack_id(service))
+
+    (alarm,) = [a for a in _alarms(template) if a.get("MetricName") == metric]
+
+    assert alarm["Namespace"] == f"Shop/{synthesized.context['stage']}"
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    assert alarm["Statistic"] == "Sum"
+    assert alarm["Threshold"] == 1
+    assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_the_stages_bounce_share_alarms_below_the_ses_review_threshold(
+    synthesized: Synthesized,
+) -> None:
+    template = synthesized.template(stack_id("notifications"))
+
+    (alarm,) = [a for a in _alarms(template) if "bounced" in a["AlarmDescription"]]
+    metrics = {m["Id"]: m for m in alarm["Metrics"]}
+
+    assert alarm["Threshold"] == BOUNCE_SHARE_ALARM_PERCENT < 5
+    # The names the delivery-events handler counts under.
+    assert metrics["bounced"]["MetricStat"]["Metric"]["MetricName"] == METRIC_OF_STATUS["failed"]
+    assert metrics["accepted"]["MetricStat"]["Metric"]["MetricName"] == METRIC_OF_STATUS["sent"]
+    (expression,) = [m["Expression"] for m in alarm["Metrics"] if "Expression" in m]
+    assert "FILL(bounced, 0)" in expression
+
+
+def test_every_alarm_says_what_missing_data_means(synthesized: Synthesized) -> None:
+    for construct_id, template in synthesized.templates().items():
+        for alarm in _alarms(template):
+            assert alarm.get("TreatMissingData") in {"notBreaching", "breaching"}, (
+                construct_id,
+                alarm["AlarmDescription"],
+            )
+
+
+def test_stream_mappings_alarm_when_they_fall_behind(synthesized: Synthesized) -> None:
+    stack = synthesized.service("orders")
+    template = synthesized.template(stack.node.id)
+    streamed = stack.built.failure_queues.keys()
+    assert streamed, "the outbox reads the orders table's stream"
+
+    for name in streamed:
+        function_id = logical_id(stack.built.functions[name])
+        (alarm,) = [
+            a
+            for a in _alarms(template)
+            if a.get("MetricName") == "IteratorAge"
+            and references(a.get("Dimensions", [])) == {function_id}
+        ]
+        assert alarm["Statistic"] == "Maximum"
+        assert alarm["Threshold"] == 5 * 60 * 1000
+        assert alarm["TreatMissingData"] == "notBreaching"
+
+
+def test_state_machine_logs_are_vended_log_groups_named_by_stage(
+    synthesized: Synthesized,
+) -> None:
+    stack = synthesized.service("workflow")
+    template = synthesized.template(stack.node.id)
+    stage = synthesized.context["stage"]
+
+    for name, log_group in stack.built.state_machine_logs.items():
+        props = template["Resources"][logical_id(log_group)]["Properties"]
+        assert props["LogGroupName"] == f"/aws/vendedlogs/states/shop-{stage}-workflow-{name}"
+
+
+def test_each_role_puts_events_only_with_its_own_source(synthesized: Synthesized) -> None:
+    """No function or state machine may publish another producer's events: every PutEvents
+    grant names the bus and its own service's ``events:source``, and nothing else grants it."""
+    bus_name_parameter = bus_parameters(synthesized.context["stage"]).name
+    publishers: set[str] = set()
+    for service in SERVICES:
+        stack = synthesized.service(service)
+        template = synthesized.template(stack.node.id)
+        bus_parameter = next(
+            k for k, p in template["Parameters"].items() if p.get("Default") == bus_name_parameter
+        )
+        for resource_id, statement in all_statements(template):
+            actions = as_list(statement.get("Action", []))
+            if not [a for a in actions if a.startswith("events:Put")]:
+                continue
+            assert actions == ["events:PutEvents"], (service, resource_id)
+            assert statement["Condition"] == {
+                "StringEquals": {"events:source": event_source(service)}
+            }, (service, resource_id)
+            (bus_arn,) = as_list(statement["Resource"])
+            assert bus_parameter in references(bus_arn), (service, resource_id)
+            publishers.add(service)
+    wired = {
+        s
+        for s in SERVICES
+        if any(f.permissions.put_events for f in load_wiring(s).functions)
+        or any(m.puts_events for m in load_wiring(s).state_machines)
+    }
+    assert publishers == wired
+
+
+def test_the_sender_identity_belongs_to_the_account_not_to_a_stage(
+    synthesized: Synthesized,
+) -> None:
+    account = synthesized.template(ACCOUNT_STACK_ID)
+
+    (identity,) = resources(account, "AWS::SES::EmailIdentity").values()
+    assert identity["Properties"]["EmailIdentity"] == synthesized.context["sender_email"]
+    assert identity["DeletionPolicy"] == "Retain"
+    assert synthesized.stack(ACCOUNT_STACK_ID).stack_name == ACCOUNT_STACK_NAME
+    for service in SERVICES:
+        template = synthesized.template(stack_id(service))
+        assert not resources(template, "AWS::SES::EmailIdentity"), service
+
+
+def test_ses_reputation_alarms_fire_below_the_review_thresholds(
+    synthesized: Synthesized,
+) -> None:
+    alarms = {a["MetricName"]: a for a in _alarms(synthesized.template(ACCOUNT_STACK_ID))}
+
+    bounce, complaint = alarms["Reputation.BounceRate"], alarms["Reputation.ComplaintRate"]
+
+    assert bounce["Namespace"] == complaint["Namespace"] == "AWS/SES"
+    assert bounce["Threshold"] == BOUNCE_RATE_ALARM < 0.05
+    assert complaint["Threshold"] == COMPLAINT_RATE_ALARM < 0.001
+    for alarm in (bounce, complaint):
+        assert alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
 
 
 # --- least privilege, cdk-nag, cfn-lint ---------------------------------------------------
@@ -653,5 +1001,5 @@ def test_cfn_lint_is_clean_on_every_template(synthesized: Synthesized) -> None:
         ManualArgs(templates=templates, regions=["us-east-1"], ignore_checks=CFN_LINT_IGNORED)
     )
 
-    assert len(templates) == len(SERVICES) + 1
+    assert len(templates) == len(SERVICES) + 2
     assert not matches, "\n".join(f"{Path(m.filename).name}: {m}" for m in matches)

@@ -21,7 +21,8 @@ def test_defaults_without_context() -> None:
     chosen = config()
 
     assert chosen.stage == "dev"
-    assert chosen.bus_name == "shop"
+    assert chosen.bus_name == "shop-dev"
+    assert chosen.metrics_namespace == "Shop/dev"
     assert chosen.removal_policy == RemovalPolicy.RETAIN
     assert chosen.owner_email is None
     assert chosen.create_ses_identities is True
@@ -64,6 +65,18 @@ def test_cdk_json_types_are_accepted() -> None:
 def test_a_bad_value_names_its_key(key: str, value: str) -> None:
     with pytest.raises(ConfigError, match=key):
         config(**{key: value})
+
+
+def test_physical_names_follow_the_stage() -> None:
+    chosen = config(stage="prod")
+
+    assert chosen.bus_name == "shop-prod"
+    assert chosen.metrics_namespace == "Shop/prod"
+
+
+def test_a_bus_name_in_context_is_refused_not_ignored() -> None:
+    with pytest.raises(ConfigError, match=r"bus_name.*-c stage="):
+        config(bus_name="shop")
 
 
 def test_a_service_scoped_setting_wins_over_the_plain_one() -> None:
