@@ -23,7 +23,7 @@ def test_the_report_shows_both_designs_per_order_month_and_million(
     assert "assumed 50 ms" in out
     for text in ("per order", "per month (100,000 orders)", "per million orders", "all-Lambda"):
         assert text in out
-    assert "approve: ReadDurations > RequestApproval > EmitOrderShipped" in out
+    assert "approve: RequestApproval > EmitOrderShipped > WaitForFeedback" in out
 
 
 def test_measured_durations_are_named_in_the_report(

@@ -71,7 +71,7 @@ def test_a_price_of_zero_removes_its_line_from_the_total(tmp_path: Path) -> None
     estimate_ = run(prices=free_transitions)
 
     assert estimate_.line("Step Functions transitions").usd == 0
-    assert estimate_.line("Step Functions transitions").quantity == pytest.approx(4.8)
+    assert estimate_.line("Step Functions transitions").quantity == pytest.approx(3.8)
 
 
 def test_the_price_list_has_a_date_and_a_source_for_every_price() -> None:
@@ -113,7 +113,7 @@ def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
     assert [usage[o].ses_emails for o in OUTCOMES] == [3, 2, 2]
     assert [usage[o].sns_email_notifications for o in OUTCOMES] == [1, 1, 1]
     assert [usage[o].function_url_requests for o in OUTCOMES] == [2, 2, 0]
-    assert [usage[o].transitions for o in OUTCOMES] == [5, 4, 4]
+    assert [usage[o].transitions for o in OUTCOMES] == [4, 3, 3]
     # The stream has no filter: every write to the orders table invokes the outbox.
     assert [usage[o].functions["orders/outbox"].invocations for o in OUTCOMES] == [4, 3, 3]
 
@@ -170,7 +170,7 @@ def test_the_mix_is_parsed_and_normalised() -> None:
 def test_an_all_approved_mix_prices_only_the_approve_path() -> None:
     only = run(mix=Mix.parse("1:0:0"))
 
-    assert only.line("Step Functions transitions").quantity == 5
+    assert only.line("Step Functions transitions").quantity == 4
     assert only.line("SES emails").quantity == 3
 
 
