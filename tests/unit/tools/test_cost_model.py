@@ -18,8 +18,17 @@ from tools.cost.model import (
     deployed_architecture,
     estimate,
 )
+from tools.cost.observability import Observability
 from tools.cost.prices import DEFAULT_PRICE_FILE, PriceList, load_prices
 from tools.cost.usage import DEFAULT_MEMORY_MB, STEP_FUNCTION_PREFIX, Design
+
+# No traces, logs or metrics: isolates what a design itself costs.
+UNOBSERVED = Observability(
+    lambda_tracing=False,
+    state_machine_tracing=False,
+    state_machine_log_level="OFF",
+    function_log_bytes_per_invocation=0,
+)
 
 MIX = Mix.parse("8:1:1")
 
@@ -31,6 +40,7 @@ def run(
     durations: Durations | None = None,
     orders: int = 100_000,
     mix: Mix = MIX,
+    observability: Observability | None = None,
 ) -> Estimate:
     return estimate(
         ALL_SERVICES,
@@ -40,6 +50,7 @@ def run(
         prices=prices or load_prices(),
         durations=durations or Durations(),
         architecture="x86_64",
+        observability=observability,
     )
 
 
@@ -120,7 +131,8 @@ def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
 
 def test_the_all_lambda_design_adds_one_invocation_per_task_state_and_nothing_else() -> None:
     prices = load_prices()
-    ours, other = run("ours"), run("all-lambda")
+    ours = run("ours", observability=UNOBSERVED)
+    other = run("all-lambda", observability=UNOBSERVED)
 
     tasks_per_order = sum(
         MIX.share(o) * sum(s.is_task for s in ours.usage[o].steps) for o in OUTCOMES
