@@ -170,7 +170,7 @@ class BenchRun:
                 self.duplicated = dict(sorted(duplicator.duplicated.items()))
         if self.config.baseline:
             try:
-                self.bare = baseline.run(
+                self.bare = baseline.run_in_subprocess(
                     self.config.orders,
                     concurrency=self.config.concurrency,
                     mix=self.config.mix,
