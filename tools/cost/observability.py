@@ -16,6 +16,8 @@ from pathlib import Path
 
 from local.paths import REPO_ROOT
 from services.approvals.models import Decision
+from services.notifications.domain.notify import Outcome as EmailOutcome
+from services.notifications.handlers.delivery import METRIC_OF_STATUS
 from services.notifications.models import EmailKind
 from services.workflow.domain.relay import DecisionOutcome, TokenOutcome
 from services.workflow.domain.starter import StartOutcome
@@ -28,9 +30,16 @@ _SFN_LEVEL = re.compile(r"level\s*=\s*sfn\.LogLevel\.(\w+)")
 def _metric_count() -> int:
     """The EMF metrics the handlers emit, each with its service dimension: one custom metric
     per name (see each handler's ``count`` calls)."""
-    named = {"OrderPlaced", "ApprovalRequested", "TokenMessageMalformed", "DecisionWithoutToken"}
-    outcomes = len(TokenOutcome) + len(DecisionOutcome) + len(StartOutcome)
-    return len(named) + outcomes + len(Decision) + 2 * len(EmailKind)  # emails: Sent, Failed
+    named = {
+        "OrderPlaced",
+        "OrderPlacedRepublished",
+        "ApprovalRequested",
+        "TokenMessageMalformed",
+        "DecisionWithoutToken",
+    }
+    outcomes = len(TokenOutcome) + len(DecisionOutcome) + len(StartOutcome) + len(EmailOutcome)
+    emails = 2 * len(EmailKind)  # <Kind>Sent, <Kind>Failed
+    return len(named) + outcomes + len(Decision) + emails + len(METRIC_OF_STATUS)
 
 
 @dataclass(frozen=True)
