@@ -25,7 +25,9 @@ class MissingSettingError(KeyError):
 class ServiceSettings(BaseModel):
     """Read once from the environment at start-up; a missing one fails with its name."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Built when a function reads its settings, not when a module declaring several is
+    # imported: a function never pays for (or imports email-validator for) another's.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     event_bus_name: str
 
