@@ -212,17 +212,21 @@ def report(timings: list[Timing], runs: int, out: TextIO) -> None:
         f"({sys.implementation.name} {sys.version.split()[0]})",
         file=out,
     )
+    width = max(len(t.target.label) for t in timings) + 2
     print(
-        f"  {'':<26}{'module':<50}{'wall ms':>9}{'cpu ms':>9}{'x boto3':>9}{'x floor':>9}",
+        f"  {'':<{width}}{'module':<50}{'wall ms':>9}{'cpu ms':>9}"
+        f"{'x boto3':>9}{'x floor':>9}{'cpu x boto3':>13}{'cpu x floor':>13}",
         file=out,
     )
     for timing in timings:
         label = "(baseline)" if timing.target.baseline else timing.target.label
         print(
-            f"  {label:<26}{'import ' + timing.target.module:<50}"
+            f"  {label:<{width}}{'import ' + timing.target.module:<50}"
             f"{timing.wall_median:>9.0f}{timing.cpu_median:>9.0f}"
             f"{timing.wall_median / boto3.wall_median:>9.2f}"
-            f"{timing.wall_median / floor.wall_median:>9.2f}",
+            f"{timing.wall_median / floor.wall_median:>9.2f}"
+            f"{timing.cpu_median / boto3.cpu_median:>13.2f}"
+            f"{timing.cpu_median / floor.cpu_median:>13.2f}",
             file=out,
         )
     handlers = [t for t in timings if not t.target.baseline]

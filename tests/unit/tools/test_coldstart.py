@@ -80,7 +80,7 @@ def test_the_report_gives_each_handler_against_boto3_and_against_the_floor() -> 
 
     text = out.getvalue()
     row = next(line for line in text.splitlines() if line.strip().startswith("orders/api"))
-    assert row.split()[-4:] == ["300", "2", "2.00", "1.50"]
+    assert row.split()[-6:] == ["300", "2", "2.00", "1.50", "0.02", "2.00"]
     assert "slowest orders/api at 2.00x boto3, 1.50x the floor" in text
     assert "the floor itself is 1.33x boto3" in text
     assert "no import tried to open a connection" in text
