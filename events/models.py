@@ -68,9 +68,11 @@ class ContractModel(BaseModel):
     Ignoring unknown fields is what lets a producer add an optional field within a version
     without breaking consumers (and why the schemas do not forbid additional properties).
     Inputs from people (the orders API) are forbidding models of their own.
+    Validators are built on first use, not at import: a handler pays only for the events it
+    parses, which keeps its cold start short.
     """
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class Metadata(ContractModel):

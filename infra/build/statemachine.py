@@ -9,6 +9,7 @@ from infra.build.permissions import put_events_statement
 from infra.nag import suppress
 from infra.naming import pascal
 from infra.paths import REPO_ROOT
+from services.common.asl import number_placeholders, render_numbers
 from services.common.wiring import StateMachine
 
 
@@ -19,15 +20,19 @@ def state_machine(ctx: BuildContext, machine: StateMachine) -> None:
         f"{pascal(machine.name)}StateMachineLogs",
         name=f"/aws/vendedlogs/states/shop-{ctx.config.stage}-{ctx.wiring.name}-{machine.name}",
     )
+    text = (REPO_ROOT / machine.definition_file).read_text(encoding="utf-8")
+    values = {p: _substitution(ctx, source) for p, source in machine.substitutions.items()}
+    # Numbers are rendered here (CloudFormation would substitute them as strings); the rest,
+    # often tokens such as a queue URL, are left to CloudFormation.
+    wanted = number_placeholders(text)
+    numbers = {p: v for p, v in values.items() if p in wanted}
+    texts = {p: v for p, v in values.items() if p not in wanted}
     created = sfn.StateMachine(
         ctx.scope,
         f"{pascal(machine.name)}StateMachine",
         state_machine_type=sfn.StateMachineType.STANDARD,
-        definition_body=sfn.DefinitionBody.from_file(str(REPO_ROOT / machine.definition_file)),
-        definition_substitutions={
-            placeholder: _substitution(ctx, source)
-            for placeholder, source in machine.substitutions.items()
-        },
+        definition_body=sfn.DefinitionBody.from_string(render_numbers(text, numbers)),
+        definition_substitutions=texts,
         tracing_enabled=True,
         logs=sfn.LogOptions(
             destination=log_group,

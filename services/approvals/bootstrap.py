@@ -20,7 +20,7 @@ from services.approvals.settings import RequestSettings
 
 
 def request_dependencies() -> RequestDependencies:
-    settings = RequestSettings()
+    settings = RequestSettings.from_env()
     keys = SecretKeyring(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
     return RequestDependencies(
         store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),

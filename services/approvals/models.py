@@ -42,7 +42,7 @@ class Approval(BaseModel):
     came too late) so a later click can say what really happened.
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use
 
     approval_id: str
     order: OrderSummary

@@ -33,7 +33,7 @@ class Adapters:
 
 
 def adapters() -> Adapters:
-    settings = NotificationsSettings()
+    settings = NotificationsSettings.from_env()
     return Adapters(
         ledger=DynamoDbSentEmailLedger(
             boto3.client("dynamodb"), settings.notifications_ledger_table_name

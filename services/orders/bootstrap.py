@@ -21,12 +21,12 @@ from services.orders.settings import OrdersTableSettings, SweeperSettings
 
 
 def publisher() -> EventPublisher:
-    settings = ServiceSettings()  # the outbox needs nothing but the bus
+    settings = ServiceSettings.from_env()  # the outbox needs nothing but the bus
     return EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
 
 
 def store() -> OrdersStore:
-    settings = OrdersTableSettings()
+    settings = OrdersTableSettings.from_env()
     return DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
 
 
@@ -38,7 +38,7 @@ class SweeperDependencies:
 
 
 def sweeper() -> SweeperDependencies:
-    settings = SweeperSettings()
+    settings = SweeperSettings.from_env()
     return SweeperDependencies(
         store=DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name)),
         publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),

@@ -64,6 +64,7 @@ class PlaceOrderRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        defer_build=True,  # built by the API on first use, not by every importer
         json_schema_extra={
             "examples": [
                 {
@@ -99,7 +100,7 @@ class PlaceOrderRequest(BaseModel):
 class OrderView(BaseModel):
     """An order as the API shows it."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     order_id: OrderId
     status: OrderStatus

@@ -34,14 +34,14 @@ class DecisionRelayDependencies:
 
 
 def workflows() -> Workflows:
-    settings = StarterSettings()
+    settings = StarterSettings.from_env()
     return StepFunctionsWorkflows(
         boto3.client("stepfunctions"), settings.workflow_state_machine_arn
     )
 
 
 def token_relay() -> TokenRelayDependencies:
-    settings = RelaySettings()
+    settings = RelaySettings.from_env()
     return TokenRelayDependencies(
         tokens=_token_store(settings),
         publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),
@@ -50,7 +50,7 @@ def token_relay() -> TokenRelayDependencies:
 
 def decision_relay() -> DecisionRelayDependencies:
     return DecisionRelayDependencies(
-        tokens=_token_store(RelaySettings()),
+        tokens=_token_store(RelaySettings.from_env()),
         tasks=StepFunctionsTaskResults(boto3.client("stepfunctions")),
     )
 

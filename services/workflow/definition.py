@@ -1,10 +1,10 @@
 """The workflow's state machine definition: one file, one loader.
 
 Tests, the local stack and the docs render ``statemachine.asl.json`` through
-``load_definition``; CDK hands the same file and substitutions to
-``DefinitionBody.from_file`` / ``definition_substitutions``. Durations are substituted as
-strings and turned into numbers inside the state machine (its first state), so the file
-stays valid JSON that any tool can read.
+``load_definition``; CDK renders the same file's numbers and hands the rest to
+``definition_substitutions`` (see ``infra/build/statemachine.py``). Durations are number
+placeholders (``"${Name:number}"``, see ``services.common.asl``) rendered as integers before
+deployment, so the file stays valid JSON and no state converts them at run time.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from services.common.errors import field_problems
 class TokenRequest(BaseModel):
     """RequestApproval's MessageBody (see statemachine.asl.json)."""
 
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
     order_id: OrderId
     order: OrderSummary

@@ -29,7 +29,7 @@ from infra.paths import REPO_ROOT
 from infra.stacks.account import BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM
 from infra.stacks.domain_alarms import BOUNCE_SHARE_ALARM_PERCENT
 from local.provision import LocalNames, Provisioner
-from services.common.asl import render_asl
+from services.common.asl import number_placeholders, render_asl
 from services.common.wiring import (
     BUS_ENV_VAR,
     FunctionUrlTrigger,
@@ -344,6 +344,11 @@ def test_state_machine_runs_the_committed_asl_with_substitutions_resolved(
         assert props["LoggingConfiguration"]["IncludeExecutionData"] is False
         committed = render_asl(REPO_ROOT / machine.definition_file, expected_values)
         assert json.loads(deployed) == json.loads(committed)
+        numbers = number_placeholders(
+            (REPO_ROOT / machine.definition_file).read_text(encoding="utf-8")
+        )
+        # Durations reach Step Functions as numbers, rendered at synthesis, not by CloudFormation.
+        assert not numbers & set(props.get("DefinitionSubstitutions", {}))
 
 
 def _declared_value(stack: Any, wiring: ServiceWiring, source: str) -> Any:

@@ -1,15 +1,20 @@
 """The bare state machine on moto: what the shop's workflow costs without any service.
 
 The same ASL (rendered by the same provisioner from the workflow's wiring, with the same
-approval window and feedback delay), the same number of executions and the same closed loop
-of ``concurrency`` clients, but no handlers, no bus consumers, no HTTP: each client starts an
-execution, waits for its token message on the token queue and answers it directly with
-SendTaskSuccess / SendTaskFailure as the mix says (or lets it time out).
+approval window and feedback delay), the same number of executions, the same mix and the same
+closed loop of ``concurrency`` clients, but no handlers, no bus consumers, no HTTP: each
+client starts an execution, waits for its token message on the token queue, answers it
+directly with SendTaskSuccess / SendTaskFailure as the mix says (or lets it time out), and
+then waits for its execution to end, as the shop's clients follow their order to its last
+email. Throughput counts every execution that ended, from the first start to the last stop,
+as the shop's counts every order from the first POST to the last email: both include the
+timeouts' approval window and the feedback delay.
 
-``shop bench`` runs it in its own process once the shop's stack has stopped (moto is already
-imported; its backends are process-wide, so the baseline uses names of its own and leaves the
-finished stack's resources alone). ``python -m tools.bench.baseline`` runs it alone and
-prints the figures as JSON.
+``shop bench`` runs it after the shop's stack has stopped, in a process of its own
+(``run_in_subprocess``: a fresh interpreter and moto server, nothing left of the shop's run);
+``python -m tools.bench.baseline`` is that process and prints the figures as JSON. Both runs
+go through moto, so the ratio measures what the shop's services add to the bare workflow on
+this machine, not what AWS would do.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import json
 import logging
 import os
 import random
+import subprocess
 import sys
 import threading
 import time
@@ -32,10 +38,12 @@ import boto3
 from botocore.exceptions import ClientError
 
 from local.moto_server import MotoServer
+from local.paths import REPO_ROOT
 from local.provision import LocalNames, Provisioner
 from services.workflow.domain.relay import REJECTED_ERROR
 from services.workflow.wiring import STATE_MACHINE, TOKENS_QUEUE, WIRING
 from tools.bench.config import Decision, Mix
+from tools.bench.observe import POLL_SECONDS
 from tools.bench.stats import throughput
 
 REGION = "us-east-1"
@@ -152,6 +160,8 @@ def _measure(
     )
 
     driver_errors: list[str] = []
+    arn_prefix = arn.replace(":stateMachine:", ":execution:")
+    end_deadline_seconds = approval_window_seconds + feedback_delay_seconds + 120
 
     def journey(index: int) -> None:
         order_id = f"ord_{run_id}{index:06d}"
@@ -165,14 +175,13 @@ def _measure(
             )
             token = inbox.wait(order_id, approval_window_seconds + 30)
             decision = decisions[index]
-            if token is None or decision == "timeout":
-                return
-            if decision == "approve":
+            if token is not None and decision == "approve":
                 _retrying(lambda: sfn.send_task_success(taskToken=token, output="{}"))
-            else:
+            elif token is not None and decision == "reject":
                 _retrying(
                     lambda: sfn.send_task_failure(taskToken=token, error=REJECTED_ERROR, cause="{}")
                 )
+            wait_until_ended(sfn, f"{arn_prefix}:{order_id}", end_deadline_seconds)
         except ClientError as error:
             driver_errors.append(error.response.get("Error", {}).get("Code", "ClientError"))
 
@@ -181,12 +190,6 @@ def _measure(
         started = time.time()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(journey, range(executions)))
-        deadline = time.monotonic() + approval_window_seconds + feedback_delay_seconds + 120
-        while time.monotonic() < deadline:
-            running = sfn.list_executions(stateMachineArn=arn, statusFilter="RUNNING")
-            if not running["executions"]:
-                break
-            time.sleep(0.2)
     finally:
         inbox.stop()
     ended = [
@@ -199,11 +202,82 @@ def _measure(
     last = max(stops) if stops else started
     return {
         "executions": executions,
+        "ended": len(stops),
         "statuses": statuses,
         "driver_errors": len(driver_errors),
         "wall_seconds": round(last - started, 3),
-        "throughput_per_second": round(throughput(statuses.get("SUCCEEDED", 0), started, last), 3),
+        "throughput_per_second": round(throughput(len(stops), started, last), 3),
+        "process": "own",
     }
+
+
+def wait_until_ended(sfn: Any, execution_arn: str, timeout_seconds: float) -> str:
+    """The execution's final status, polled as the shop's clients poll the mailbox."""
+    deadline = time.monotonic() + timeout_seconds
+    status = "RUNNING"
+    while time.monotonic() < deadline:
+        status = str(sfn.describe_execution(executionArn=execution_arn)["status"])
+        if status != "RUNNING":
+            return status
+        time.sleep(POLL_SECONDS)
+    return status
+
+
+def command(
+    executions: int,
+    *,
+    concurrency: int,
+    mix: Mix,
+    seed: int,
+    approval_window_seconds: int,
+    feedback_delay_seconds: int,
+) -> list[str]:
+    """The command line of the baseline's own process."""
+    return [
+        sys.executable,
+        "-m",
+        "tools.bench.baseline",
+        f"--executions={executions}",
+        f"--concurrency={concurrency}",
+        f"--mix={mix}",
+        f"--seed={seed}",
+        f"--approval-window={approval_window_seconds}",
+        f"--feedback-delay={feedback_delay_seconds}",
+    ]
+
+
+def run_in_subprocess(
+    executions: int,
+    *,
+    concurrency: int,
+    mix: Mix,
+    seed: int,
+    approval_window_seconds: int,
+    feedback_delay_seconds: int,
+) -> dict[str, Any]:
+    """``run`` in a fresh interpreter: no moto backends, threads or imports of the shop's run."""
+    argv = command(
+        executions,
+        concurrency=concurrency,
+        mix=mix,
+        seed=seed,
+        approval_window_seconds=approval_window_seconds,
+        feedback_delay_seconds=feedback_delay_seconds,
+    )
+    completed = subprocess.run(  # noqa: S603 - our own interpreter and module
+        argv,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=executions * (approval_window_seconds + feedback_delay_seconds + 30) + 300,
+        check=False,
+    )
+    lines = completed.stdout.strip().splitlines()
+    if completed.returncode != 0 or not lines:
+        last = (completed.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"the baseline process failed ({completed.returncode}): {last}")
+    figures: dict[str, Any] = json.loads(lines[-1])
+    return figures
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -92,13 +92,15 @@ def add_parser(commands: Any) -> None:
     )
     bench.add_argument(
         "--json",
-        default=str(defaults.json_path),
-        help="where to write the figures (default %(default)s; '' for none)",
+        default="",
+        metavar="PATH",
+        help="write the figures there (e.g. docs/bench/latest.json); none by default",
     )
     bench.add_argument(
         "--chart",
-        default=str(defaults.chart_path),
-        help="where to draw the latency chart (default %(default)s; '' for none)",
+        default="",
+        metavar="PATH",
+        help="draw the latency chart there (e.g. docs/bench/latency.png); none by default",
     )
     bench.add_argument(
         "--no-redrive",

@@ -77,8 +77,9 @@ class BenchConfig:
     bounce_rate: float = 0.0
     redrive: bool = True
     baseline: bool = True
-    json_path: Path | None = Path("docs/bench/latest.json")
-    chart_path: Path | None = Path("docs/bench/latency.png")
+    # Written only when asked (--json/--chart): the committed figures change on purpose.
+    json_path: Path | None = None
+    chart_path: Path | None = None
     max_seconds: float = 1800.0
 
     def __post_init__(self) -> None:

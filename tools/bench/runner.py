@@ -38,6 +38,8 @@ from local.settings import LocalStackSettings
 from local.stack import LocalStack
 from tools.bench import baseline, report
 from tools.bench.config import DECISIONS, BenchConfig
+from tools.bench.durations import SECTION as DURATIONS_SECTION
+from tools.bench.durations import HandlerTimer
 from tools.bench.evidence import gather, is_terminal, running_executions
 from tools.bench.faults import EventDuplicator, FaultInjector
 from tools.bench.invariants import (
@@ -130,6 +132,7 @@ class BenchRun:
         self.bare: dict[str, Any] | None = None
         self.watch: MailWatch | None = None
         self.duplicated: dict[str, int] = {}
+        self.timer = HandlerTimer()
         self._started = 0.0
 
     # --- running ---------------------------------------------------------------------------
@@ -139,6 +142,7 @@ class BenchRun:
         with LocalServer(self.settings, before_invoke=self.injector) as server:
             stack = server.stack
             assert stack is not None
+            self.timer.attach(stack.functions)
             watch = self.watch = MailWatch(stack.mailbox)
             duplicator = EventDuplicator(
                 stack.tap,
@@ -166,7 +170,7 @@ class BenchRun:
                 self.duplicated = dict(sorted(duplicator.duplicated.items()))
         if self.config.baseline:
             try:
-                self.bare = baseline.run(
+                self.bare = baseline.run_in_subprocess(
                     self.config.orders,
                     concurrency=self.config.concurrency,
                     mix=self.config.mix,
@@ -365,6 +369,7 @@ class BenchRun:
                     e.attempts > 1 for o in final.orders for e in o.ledger.values()
                 ),
             },
+            DURATIONS_SECTION: self.timer.to_json(),
             "dlq": {
                 "before_redrive": dict(self.evidence[0].dlq),
                 "redriven": self.redriven,

@@ -27,11 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="price list (JSON) to use (default: tools/cost/prices.json)",
     )
     parser.add_argument(
+        "--durations",
         "--bench",
+        dest="bench",
         type=Path,
         default=DEFAULT_BENCH_FILE,
-        help="bench figures with measured handler durations, used when present "
-        "(default: docs/bench/latest.json)",
+        metavar="FILE",
+        help="a bench JSON (shop bench --json FILE) with measured handler durations, used "
+        "when present (default: docs/bench/latest.json, its command says which run)",
     )
     parser.add_argument(
         "--details", action="store_true", help="also show each function's share per outcome"

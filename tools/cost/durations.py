@@ -1,13 +1,17 @@
 """How long each function runs per invocation, for the Lambda GB-second line.
 
-A measured median per handler is used when a bench run left one in ``docs/bench/latest.json``
-(written by ``shop bench``); any handler it does not cover, and the all-Lambda design's step
+A measured figure per handler is used when a bench JSON has one (``shop bench --json FILE``
+records each handler's invocations under ``handler_durations_ms``; ``shop cost --durations
+FILE`` reads it, by default the committed ``docs/bench/latest.json``, whose ``command`` field
+says which run measured it); any handler it does not cover, and the other designs' extra
 functions, get the documented assumption of 50 ms at the function's declared memory. The
-report says which functions were measured.
+report says which functions were measured and from which file.
 
 The bench file is read leniently, since its other figures are not this model's business: a
 mapping from ``"<service>/<function>"`` to a number of milliseconds, or to an object with
-``median_ms``, ``p50_ms``, ``median`` or ``p50``, under one of the keys ``handler_durations_ms``,
+``mean_ms_per_record`` (preferred: the model prices one message per invocation, as on a quiet
+queue, and the bill is the sum of durations), ``mean_ms``, ``median_ms``,
+``p50_ms``, ``median`` or ``p50``, under one of the keys ``handler_durations_ms``,
 ``handler_durations``, ``handlers`` or ``durations_ms``.
 """
 
@@ -24,7 +28,7 @@ from local.paths import REPO_ROOT
 DEFAULT_BENCH_FILE = REPO_ROOT / "docs" / "bench" / "latest.json"
 ASSUMED_MS = 50.0
 _SECTIONS = ("handler_durations_ms", "handler_durations", "handlers", "durations_ms")
-_MEDIAN_KEYS = ("median_ms", "p50_ms", "median", "p50")
+_MEDIAN_KEYS = ("mean_ms_per_record", "mean_ms", "median_ms", "p50_ms", "median", "p50")
 
 
 @dataclass(frozen=True)
@@ -84,5 +88,14 @@ def load_durations(path: Path | None = DEFAULT_BENCH_FILE) -> Durations:
         return Durations(source=f"assumed {ASSUMED_MS:g} ms ({path} has no handler durations)")
     return Durations(
         measured=measured,
-        source=f"measured medians from {path} (local run on moto); {ASSUMED_MS:g} ms elsewhere",
+        source=f"measured per handler by {_measured_by(path)} (local stack on moto, an upper "
+        f"bound); {ASSUMED_MS:g} ms elsewhere",
     )
+
+
+def _measured_by(path: Path) -> str:
+    try:
+        command = json.loads(path.read_text(encoding="utf-8")).get("command")
+    except (OSError, ValueError, AttributeError):
+        command = None
+    return f"`{command}` ({path.name})" if isinstance(command, str) else str(path)

@@ -5,6 +5,10 @@ things do not scale with orders and are shown as fixed monthly lines: the signin
 itself, and the empty receives Lambda's pollers make on each SQS event source around the clock.
 Secrets Manager calls are capped by the key's cache: each warm environment fetches it at most
 once per cache period, so they are worked out per month, then shared out per order.
+
+Observability is priced as deployed (``observability.py`` reads infra): X-Ray traces at the
+default sampling rule, CloudWatch Logs ingestion of the functions' and the state machine's
+logs at their levels, and the EMF metrics as custom metrics (a fixed monthly line).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
 from services.common.wiring import ServiceWiring, SqsTrigger
 from tools.cost.asl_paths import OUTCOMES, Outcome
 from tools.cost.durations import Durations
+from tools.cost.observability import Observability, deployed_observability, sampled_share
 from tools.cost.prices import PriceList
 from tools.cost.usage import Assumptions, Design, Usage, derive_usage, memory_mb
 
@@ -128,11 +133,13 @@ def estimate(
     durations: Durations,
     assumptions: Assumptions | None = None,
     architecture: str | None = None,
+    observability: Observability | None = None,
 ) -> Estimate:
     if orders_per_month <= 0:
         raise ValueError("orders per month must be positive")
     assume = assumptions or Assumptions()
     arch = architecture or deployed_architecture()
+    seen = observability or deployed_observability()
     usages = {
         o: derive_usage(services, o, design, prices=prices, assumptions=assume) for o in OUTCOMES
     }
@@ -151,6 +158,19 @@ def estimate(
         count * durations.ms(key) / 1000 * memory_mb(services, key) / 1024
         for key, count in invocations.items()
     )
+    lambda_invocations = sum(invocations.values())
+    # Upper bound: every invocation and execution its own trace (SQS and the stream start
+    # linked traces), sampled by the default rule at the month's average rate.
+    traced = (lambda_invocations if seen.lambda_tracing else 0.0) + (
+        per_order("executions") if seen.state_machine_tracing else 0.0
+    )
+    traces = traced * sampled_share(traced * orders_per_month / SECONDS_PER_MONTH, seen)
+    lambda_log_gb = lambda_invocations * seen.function_log_bytes_per_invocation / GB
+    sfn_events = (
+        per_order("state_machine_log_events") if seen.state_machine_log_level == "ALL" else 0.0
+    )
+    sfn_log_gb = sfn_events * seen.state_machine_log_event_bytes / GB
+    logs_price = "cloudwatch_logs_ingested_gb"
     # Each function's warm environments fetch the key at most once per cache period.
     cap = assume.warm_environments_per_function * SECONDS_PER_MONTH / KEY_CACHE_SECONDS
     secret_calls_per_month = sum(
@@ -177,7 +197,12 @@ def estimate(
             "eventbridge_archive_gb",
         ),
         line("SQS requests", per_order("sqs_requests"), "requests", "sqs_request"),
-        line("DynamoDB writes", per_order("write_units"), "WRU", "dynamodb_write_request_unit"),
+        line(
+            "DynamoDB writes",
+            per_order("write_units") + per_order("state_writes"),
+            "WRU",
+            "dynamodb_write_request_unit",
+        ),
         line("DynamoDB reads", per_order("read_units"), "RRU", "dynamodb_read_request_unit"),
         line("SES emails", per_order("ses_emails"), "emails", "ses_email"),
         line("SNS publishes", per_order("sns_publishes"), "requests", "sns_publish"),
@@ -205,6 +230,17 @@ def estimate(
             "requests",
             "lambda_function_url_request",
         ),
+        line(
+            "Scheduler invocations",
+            per_order("scheduler_invocations"),
+            "invocations",
+            "scheduler_invocation",
+        ),
+        line("X-Ray traces", traces, "traces", "xray_trace_recorded"),
+        line("Logs: Lambda", lambda_log_gb, f"GB ({seen.function_log_level})", logs_price),
+        line(
+            "Logs: Step Functions", sfn_log_gb, f"GB ({seen.state_machine_log_level})", logs_price
+        ),
     )
     secrets = sum(len(w.secrets) for w in services)
     sqs_sources = sum(isinstance(f.trigger, SqsTrigger) for w in services for f in w.functions)
@@ -227,5 +263,29 @@ def estimate(
             "requests",
             idle_receives * prices.unit_usd("sqs_request"),
         ),
+        FixedLine(
+            "EMF custom metrics",
+            seen.custom_metrics,
+            "metrics",
+            seen.custom_metrics * prices.unit_usd("cloudwatch_custom_metric_month"),
+        ),
     )
     return Estimate(design, orders_per_month, lines, fixed, usages)
+
+
+FLOOR_LINES = ("SES emails", "SNS publishes", "SNS email notifications")
+OBSERVABILITY_LINES = ("X-Ray traces", "Logs: Lambda", "Logs: Step Functions")
+OBSERVABILITY_FIXED = ("EMF custom metrics",)
+
+
+def floor_per_order(estimate_: Estimate) -> float:
+    """What the customer emails and the owner's message cost per order, whatever the design:
+    no design can cost less than this."""
+    return sum(estimate_.line(label).usd for label in FLOOR_LINES)
+
+
+def observability_share(estimate_: Estimate) -> float:
+    """The share of the per-order cost that traces, logs and metrics make up."""
+    variable = sum(estimate_.line(label).usd for label in OBSERVABILITY_LINES)
+    fixed = sum(f.usd for f in estimate_.fixed if f.label in OBSERVABILITY_FIXED)
+    return (variable + fixed / estimate_.orders_per_month) / estimate_.per_order

@@ -1,4 +1,5 @@
-"""``shop cost``: the figures as a readable table (ours against the all-Lambda design)."""
+"""``shop cost``: the figures as a readable table, ours against the designs a team would
+consider instead and against the floor the emails alone cost."""
 
 from __future__ import annotations
 
@@ -11,10 +12,25 @@ from events.models import EVENTS_BY_DETAIL_TYPE
 from services.common.wiring import ServiceWiring
 from tools.cost.asl_paths import OUTCOMES
 from tools.cost.durations import Durations, load_durations
-from tools.cost.model import Estimate, Mix, deployed_architecture, estimate
+from tools.cost.model import (
+    Estimate,
+    Mix,
+    deployed_architecture,
+    estimate,
+    floor_per_order,
+    observability_share,
+)
+from tools.cost.observability import deployed_observability
 from tools.cost.prices import PriceList, load_prices
 from tools.cost.sizes import event_bytes
-from tools.cost.usage import DESIGNS, STEP_FUNCTION_PREFIX, Assumptions, Design, Usage
+from tools.cost.usage import (
+    DESIGN_LABELS,
+    DESIGNS,
+    STEP_FUNCTION_PREFIX,
+    Assumptions,
+    Design,
+    Usage,
+)
 
 
 def run_report(args: argparse.Namespace, out: TextIO) -> int:
@@ -79,6 +95,7 @@ def write_report(
     assumptions: Assumptions,
 ) -> None:
     ours, other = estimates["ours"], estimates["all-lambda"]
+    seen = deployed_observability()
     n = ours.orders_per_month
     arch = deployed_architecture()
     print(f"shop cost: {n:,} orders a month, approve:reject:timeout = {mix}", file=out)
@@ -120,33 +137,49 @@ def write_report(
     for outcome, path in paths.items():
         print(f"    {outcome}: {path}", file=out)
 
-    print(f"\n{'Cost, mix-weighted':<26}{'quantity per order':>24}", end="", file=out)
-    print(f"{'$ per order':>19}{'$ per 1M orders':>25}", file=out)
-    print(f"{'':<51}{'ours':>12}{'all-Lambda':>12}{'ours':>12}{'all-Lambda':>12}", file=out)
-    for mine, theirs in zip(ours.lines, other.lines, strict=True):
+    labels = [DESIGN_LABELS[d] for d in estimates]
+    print(
+        f"\n{'Cost, mix-weighted, per order':<51}" + "".join(f"{x:>12}" for x in labels), file=out
+    )
+    print(f"  {'(quantity: ours)':<49}", file=out)
+    for index, mine in enumerate(ours.lines):
+        cells = [e.lines[index].usd for e in estimates.values()]
+        if not any(cells):
+            continue
         print(
             f"  {mine.label:<26}{_qty(mine.quantity):>8} {mine.unit:<14}"
-            f"{_usd(mine.usd):>12}{_usd(theirs.usd):>12}"
-            f"{_usd(mine.usd * 1e6):>12}{_usd(theirs.usd * 1e6):>12}",
+            + "".join(f"{_usd(c):>12}" for c in cells),
             file=out,
         )
-    print("  fixed per month (same in both designs):", file=out)
-    for fixed in ours.fixed:
+    print("  fixed per month:", file=out)
+    for index, fixed in enumerate(ours.fixed):
+        cells = [e.fixed[index].usd for e in estimates.values()]
         print(
-            f"    {fixed.label:<36}{_qty(fixed.quantity):>10} {fixed.unit:<10}"
-            f"{_usd(fixed.usd):>10} a month",
+            f"    {fixed.label:<36}{_qty(fixed.quantity):>10} {fixed.unit:<1}"
+            + "".join(f"{_usd(c):>12}" for c in cells),
             file=out,
         )
-    print(f"  {'-' * 97}", file=out)
+    print(f"  {'-' * (49 + 12 * len(labels))}", file=out)
     totals = (
-        ("per order (fixed shared out)", ours.per_order, other.per_order),
-        (f"per month ({n:,} orders)", ours.per_month, other.per_month),
-        ("per million orders (at this rate)", ours.per_million_orders, other.per_million_orders),
+        ("per order (fixed shared out)", "per_order"),
+        (f"per month ({n:,} orders)", "per_month"),
+        ("per million orders (at this rate)", "per_million_orders"),
     )
-    for label, mine_total, theirs_total in totals:
-        print(f"  {label:<49}{_usd(mine_total):>12}{_usd(theirs_total):>12}", file=out)
-    change = (other.per_order / ours.per_order - 1) * 100
-    print(f"  all-Lambda costs {change:+.1f}% per order against ours.", file=out)
+    for label, attribute in totals:
+        cells = [float(getattr(e, attribute)) for e in estimates.values()]
+        print(f"  {label:<49}" + "".join(f"{_usd(c):>12}" for c in cells), file=out)
+    floor = floor_per_order(ours)
+    print(
+        f"  {'floor: the emails and owner message alone':<49}{_usd(floor):>12}"
+        f"   ({_usd(floor * n)} a month)",
+        file=out,
+    )
+    print(
+        "  against that floor: "
+        + ", ".join(f"{DESIGN_LABELS[d]} {e.per_order / floor:.2f}x" for d, e in estimates.items())
+        + f"; observability is {observability_share(ours):.0%} of ours.",
+        file=out,
+    )
     biggest = sorted(ours.lines, key=lambda line: line.usd, reverse=True)[:3]
     shares = ", ".join(f"{line.label} {line.usd / ours.per_order:.0%}" for line in biggest)
     print(f"  largest lines (ours): {shares}.", file=out)
@@ -164,10 +197,21 @@ def write_report(
         f"receive each per {assumptions.sqs_long_poll_seconds} s (counted on top of the "
         "message-bearing receives: an upper bound)",
         "no retries, duplicates or GET /orders polling; DynamoDB stream reads by Lambda are "
-        "free; CloudWatch Logs, X-Ray and storage are not included",
-        "all-Lambda: each Task state invokes a function (default memory, "
-        f"{durations.assumed_ms:g} ms) that sends the message or puts the event itself; "
-        "Pass states and the Wait stay in the same Standard workflow",
+        "free; storage (tables, logs kept, archive kept) is not included",
+        f"observability as infra deploys it: X-Ray on functions {seen.lambda_tracing}, on the "
+        f"state machine {seen.state_machine_tracing}, every invocation and execution one "
+        f"trace (an upper bound) under the default sampling rule "
+        f"({seen.xray_reservoir_per_second:g}/s then {seen.xray_fixed_rate:.0%}); function "
+        f"logs at {seen.function_log_level}, {seen.function_log_bytes_per_invocation} B per "
+        f"invocation; state machine logs at {seen.state_machine_log_level}, "
+        f"{seen.state_machine_log_event_bytes} B per event; {seen.custom_metrics} EMF metrics",
+        "Lambda/step (the seed's design): each Task state invokes a function (default "
+        f"memory, {durations.assumed_ms:g} ms) that sends the message or puts the event "
+        "itself; Pass states and the Wait stay in the same Standard workflow",
+        "Scheduler: no state machine; one conditional write of a journey item per step, and "
+        "a one-time schedule invoking a function (default memory, "
+        f"{durations.assumed_ms:g} ms) for the feedback delay and for a window nobody "
+        "answered (see tools/cost/usage.py)",
     ):
         print(f"  - {text}", file=out)
 

@@ -7,11 +7,16 @@ starts the execution, whose states are walked in the ASL file (each one a transi
 tasks sending the token message or putting events); the owner opens a link and confirms (or
 nobody does). What each function does once invoked comes from ``operations``.
 
-The all-Lambda design is the same journey with one more Lambda invocation for every Task
-state: the state machine invokes a function that sends the message or puts the event itself.
-Pass states stay Pass states and the Wait stays a Wait state of the same Standard workflow
-(it costs its one transition and nothing while waiting; a scheduled Lambda instead would add
-an EventBridge Scheduler invocation and a Lambda invocation per order).
+Two other designs a team would consider, priced from the same walk:
+
+- ``all-lambda``, the seed's Lambda per step: the same journey with one more Lambda
+  invocation for every Task state (the state machine invokes a function that sends the
+  message or puts the event itself); Pass and Wait states stay in the same Standard workflow.
+- ``scheduler``, no state machine: the starter keeps the journey in a DynamoDB item and the
+  functions already running do each step themselves (send the token message, put the event),
+  each step one conditional write of that item; a wait (the feedback delay) or an approval
+  window that runs out is an EventBridge Scheduler one-time schedule invoking a function,
+  which does the next step. Schedules a decision makes moot are deleted (API calls, free).
 """
 
 from __future__ import annotations
@@ -37,9 +42,19 @@ from tools.cost.operations import (
 from tools.cost.prices import PriceList
 from tools.cost.sizes import ItemSizes, event_bytes, read_units, write_units
 
-Design = Literal["ours", "all-lambda"]
-DESIGNS: tuple[Design, ...] = ("ours", "all-lambda")
+Design = Literal["ours", "all-lambda", "scheduler"]
+DESIGNS: tuple[Design, ...] = ("ours", "all-lambda", "scheduler")
+DESIGN_LABELS: dict[Design, str] = {
+    "ours": "ours",
+    "all-lambda": "Lambda/step",
+    "scheduler": "Scheduler",
+}
 STEP_FUNCTION_PREFIX = "workflow/step:"  # the all-Lambda design's extra functions
+SCHEDULED_FUNCTION = "workflow/scheduled"  # the Scheduler design's function for due steps
+# What Step Functions logs per state at level ALL (history events), and around each execution.
+TASK_LOG_EVENTS = 5  # entered, scheduled, started, succeeded (or submitted), exited
+OTHER_LOG_EVENTS = 2  # entered, exited
+EXECUTION_LOG_EVENTS = 2  # started, succeeded (or failed)
 # What a function gets when its declaration names no memory size.
 DEFAULT_MEMORY_MB = cast(int, next(f.default for f in fields(Function) if f.name == "memory_mb"))
 
@@ -86,6 +101,10 @@ class Usage:
     sns_email_notifications: float = 0.0
     http_api_requests: float = 0.0
     function_url_requests: float = 0.0
+    executions: float = 0.0
+    state_machine_log_events: float = 0.0  # at level ALL
+    scheduler_invocations: float = 0.0
+    state_writes: float = 0.0  # the Scheduler design's journey item, in write units
 
     def function(self, key: str) -> FunctionUse:
         return self.functions.setdefault(key, FunctionUse())
@@ -113,7 +132,7 @@ def memory_mb(services: tuple[ServiceWiring, ...], key: str) -> int:
         for fn in wiring.functions:
             if function_key(wiring, fn) == key:
                 return fn.memory_mb
-    if key.startswith(STEP_FUNCTION_PREFIX):
+    if key.startswith(STEP_FUNCTION_PREFIX) or key == SCHEDULED_FUNCTION:
         return DEFAULT_MEMORY_MB
     raise KeyError(f"no function {key} in the wirings")
 
@@ -239,8 +258,17 @@ class _Journey:
         definition = load_asl(REPO_ROOT / machine.definition_file)
         steps = walk(definition, self.usage.outcome, rejected_error=REJECTED_ERROR)
         self.usage.steps = steps
+        scheduler = self.usage.design == "scheduler"
+        if not scheduler:
+            self.usage.executions += weight
+            self.usage.state_machine_log_events += weight * EXECUTION_LOG_EVENTS
         for step in steps:
-            self.usage.transitions += weight
+            if scheduler:
+                self.scheduled_step(step, weight)
+            else:
+                self.usage.transitions += weight
+                events = TASK_LOG_EVENTS if step.is_task else OTHER_LOG_EVENTS
+                self.usage.state_machine_log_events += weight * events
             if self.usage.design == "all-lambda" and step.is_task:
                 key = f"{STEP_FUNCTION_PREFIX}{step.name}"
                 self.usage.function(key).invocations += weight
@@ -255,6 +283,15 @@ class _Journey:
                 self.owner_decides(weight)
             for detail_type in step.detail_types:
                 self.put_event(detail_type, weight)
+
+    def scheduled_step(self, step: Step, weight: float) -> None:
+        """The Scheduler design's cost of one state of the walk: one write of the journey item
+        per step; a schedule firing a function for a wait, and for an approval nobody gave."""
+        self.usage.state_writes += weight
+        fires = step.type == "Wait" or (step.waits_for_token and self.usage.outcome == "timeout")
+        if fires:
+            self.usage.scheduler_invocations += weight
+            self.usage.function(SCHEDULED_FUNCTION).invocations += weight
 
     def owner_decides(self, weight: float) -> None:
         opens = self.assumptions.link_opens_per_decision

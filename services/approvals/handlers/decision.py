@@ -55,7 +55,7 @@ class DecisionDependencies:
 
 @functools.cache
 def dependencies() -> DecisionDependencies:
-    settings = DecisionSettings()  # from the environment
+    settings = DecisionSettings.from_env()  # from the environment
     keys = SecretKeyring(boto3.client("secretsmanager"), settings.approvals_signing_key_secret)
     return DecisionDependencies(
         store=DynamoApprovalStore(boto3.client("dynamodb"), settings.approvals_table_name),

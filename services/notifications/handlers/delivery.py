@@ -44,7 +44,7 @@ class _Envelope(EventBridgeModel):
 
 @functools.cache
 def ledger() -> DynamoDbSentEmailLedger:
-    settings = LedgerSettings()
+    settings = LedgerSettings.from_env()
     return DynamoDbSentEmailLedger(
         boto3.client("dynamodb"), settings.notifications_ledger_table_name
     )

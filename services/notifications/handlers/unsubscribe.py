@@ -53,7 +53,7 @@ class Dependencies:
 
 @functools.cache
 def dependencies() -> Dependencies:
-    settings = UnsubscribeSettings()
+    settings = UnsubscribeSettings.from_env()
     return Dependencies(
         opt_outs=DynamoOptOuts(
             boto3.client("dynamodb"), settings.notifications_opt_outs_table_name

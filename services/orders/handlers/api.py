@@ -68,7 +68,7 @@ class Dependencies:
 @functools.cache
 def dependencies() -> Dependencies:
     """Built once per execution environment, on first use (so importing stays cheap)."""
-    settings = OrdersSettings()
+    settings = OrdersSettings.from_env()
     store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
     place_once = IdempotentPlacement(
         lambda request: _place(request, store), table_name=settings.orders_idempotency_table_name

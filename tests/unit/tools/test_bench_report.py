@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from tools.bench import baseline
+from tools.bench.config import Mix
 from tools.bench.invariants import InvariantResult
-from tools.bench.report import draw_chart, print_report, write_json
+from tools.bench.report import baseline_meaning, draw_chart, print_report, write_json
 
 
 def figures(**changes: Any) -> dict[str, Any]:
@@ -113,3 +115,38 @@ def test_the_chart_is_a_png(tmp_path: Path) -> None:
     assert draw_chart({"a": [0.5, 1.0, 2.0], "b": []}, "three orders", path)
 
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_baseline_line_says_what_was_compared_and_what_the_ratio_means() -> None:
+    out = io.StringIO()
+    bare = {"executions": 3, "ended": 3, "throughput_per_second": 1.0, "wall_seconds": 3.0}
+
+    print_report(figures(baseline=bare, overhead={"throughput_ratio": 0.5}), out)
+
+    text = out.getvalue()
+    assert "3 ended in 3.0 s; same mix and clients, each waiting for its execution to end" in text
+    assert "in a process of its own" in text
+    assert "ends orders at 0.50x the rate moto's bare state machine ends" in text
+    assert "cut throughput to 50% of what the workflow alone allows" in text
+
+
+def test_a_ratio_of_one_or_more_says_the_services_cost_no_throughput() -> None:
+    assert "cost no throughput beyond the workflow" in baseline_meaning(1.2)
+    assert "not a forecast for AWS" in baseline_meaning(1.2)
+
+
+def test_the_baseline_runs_as_its_own_process_with_the_bench_settings() -> None:
+    argv = baseline.command(
+        50,
+        concurrency=8,
+        mix=Mix.parse("8:1:1"),
+        seed=3,
+        approval_window_seconds=30,
+        feedback_delay_seconds=1,
+    )
+
+    assert argv[1:3] == ["-m", "tools.bench.baseline"]
+    assert "--executions=50" in argv
+    assert "--mix=8:1:1" in argv
+    assert "--approval-window=30" in argv
+    assert "--feedback-delay=1" in argv

@@ -3,6 +3,7 @@ environment, and that an import reaching for the network is caught."""
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 
@@ -12,9 +13,14 @@ from local.services import ALL_SERVICES
 from tests.support.paths import REPO_ROOT
 from tools.coldstart import (
     BASELINES,
+    BOTO3,
     CLOSED_ENDPOINT,
+    FLOOR,
     ImportFailedError,
+    Target,
+    Timing,
     child_environment,
+    report,
     targets,
     time_import,
 )
@@ -46,6 +52,38 @@ def test_the_child_gets_every_declared_variable_and_no_way_to_a_real_account() -
     assert env["AWS_ENDPOINT_URL"] == CLOSED_ENDPOINT
     assert env["AWS_ACCESS_KEY_ID"] == "coldstart"
     assert "AWS_PROFILE" not in env
+
+
+def test_the_child_looks_like_lambda_so_the_xray_sdk_takes_its_lambda_path() -> None:
+    env = child_environment(ALL_SERVICES)
+
+    assert env["LAMBDA_TASK_ROOT"]
+    assert env["AWS_LAMBDA_FUNCTION_NAME"]
+
+
+def test_the_floor_baseline_imports_what_every_handler_needs(tmp_path: Path) -> None:
+    wall_ms, _, connects = time_import(FLOOR, env_with(tmp_path))
+
+    assert connects == []
+    assert wall_ms > 0
+
+
+def test_the_report_gives_each_handler_against_boto3_and_against_the_floor() -> None:
+    timings = [
+        Timing(Target(BOTO3, BOTO3, baseline=True), wall_ms=[100.0, 200.0], cpu_ms=[90.0, 90.0]),
+        Timing(Target(FLOOR, FLOOR, baseline=True), wall_ms=[200.0, 200.0], cpu_ms=[1, 1]),
+        Timing(Target("orders/api", "services.orders.handlers.api"), [300.0, 300.0], [2, 2]),
+    ]
+    out = io.StringIO()
+
+    report(timings, runs=2, out=out)
+
+    text = out.getvalue()
+    row = next(line for line in text.splitlines() if line.strip().startswith("orders/api"))
+    assert row.split()[-6:] == ["300", "2", "2.00", "1.50", "0.02", "2.00"]
+    assert "slowest orders/api at 2.00x boto3, 1.50x the floor" in text
+    assert "the floor itself is 1.33x boto3" in text
+    assert "no import tried to open a connection" in text
 
 
 def test_every_handler_imports_without_opening_a_connection(tmp_path: Path) -> None:

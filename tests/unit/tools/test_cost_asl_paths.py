@@ -15,15 +15,9 @@ from tools.cost.asl_paths import OUTCOMES, Outcome, load_asl, transitions, walk
 # Read off services/workflow/statemachine.asl.json by hand: Next for an approval, the Catch
 # for the relay's OrderRejected failure, the Catch for States.Timeout.
 EXPECTED_STATES = {
-    "approve": [
-        "ReadDurations",
-        "RequestApproval",
-        "EmitOrderShipped",
-        "WaitForFeedback",
-        "EmitFeedbackDue",
-    ],
-    "reject": ["ReadDurations", "RequestApproval", "OwnerRejected", "EmitOrderCancelled"],
-    "timeout": ["ReadDurations", "RequestApproval", "NobodyAnswered", "EmitOrderCancelled"],
+    "approve": ["RequestApproval", "EmitOrderShipped", "WaitForFeedback", "EmitFeedbackDue"],
+    "reject": ["RequestApproval", "OwnerRejected", "EmitOrderCancelled"],
+    "timeout": ["RequestApproval", "NobodyAnswered", "EmitOrderCancelled"],
 }
 
 
@@ -66,8 +60,8 @@ def test_a_state_added_to_the_file_is_one_more_transition(
 
     reloaded = load_asl(changed)
 
-    assert transitions(reloaded, "approve", rejected_error=REJECTED_ERROR) == 6
-    assert transitions(reloaded, "reject", rejected_error=REJECTED_ERROR) == 4
+    assert transitions(reloaded, "approve", rejected_error=REJECTED_ERROR) == 5
+    assert transitions(reloaded, "reject", rejected_error=REJECTED_ERROR) == 3
 
 
 def test_an_outcome_nothing_catches_is_refused(definition: dict[str, Any]) -> None:
@@ -78,7 +72,7 @@ def test_an_outcome_nothing_catches_is_refused(definition: dict[str, Any]) -> No
 
 
 def test_a_choice_state_is_not_priced_silently(definition: dict[str, Any]) -> None:
-    definition["States"]["ReadDurations"] = {"Type": "Choice", "Choices": [], "Default": "X"}
+    definition["States"]["EmitOrderShipped"] = {"Type": "Choice", "Choices": [], "Default": "X"}
 
     with pytest.raises(NotImplementedError, match="Choice"):
         walk(definition, "approve", rejected_error=REJECTED_ERROR)

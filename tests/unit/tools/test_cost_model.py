@@ -18,8 +18,17 @@ from tools.cost.model import (
     deployed_architecture,
     estimate,
 )
+from tools.cost.observability import Observability
 from tools.cost.prices import DEFAULT_PRICE_FILE, PriceList, load_prices
 from tools.cost.usage import DEFAULT_MEMORY_MB, STEP_FUNCTION_PREFIX, Design
+
+# No traces, logs or metrics: isolates what a design itself costs.
+UNOBSERVED = Observability(
+    lambda_tracing=False,
+    state_machine_tracing=False,
+    state_machine_log_level="OFF",
+    function_log_bytes_per_invocation=0,
+)
 
 MIX = Mix.parse("8:1:1")
 
@@ -31,6 +40,7 @@ def run(
     durations: Durations | None = None,
     orders: int = 100_000,
     mix: Mix = MIX,
+    observability: Observability | None = None,
 ) -> Estimate:
     return estimate(
         ALL_SERVICES,
@@ -40,6 +50,7 @@ def run(
         prices=prices or load_prices(),
         durations=durations or Durations(),
         architecture="x86_64",
+        observability=observability,
     )
 
 
@@ -71,7 +82,7 @@ def test_a_price_of_zero_removes_its_line_from_the_total(tmp_path: Path) -> None
     estimate_ = run(prices=free_transitions)
 
     assert estimate_.line("Step Functions transitions").usd == 0
-    assert estimate_.line("Step Functions transitions").quantity == pytest.approx(4.8)
+    assert estimate_.line("Step Functions transitions").quantity == pytest.approx(3.8)
 
 
 def test_the_price_list_has_a_date_and_a_source_for_every_price() -> None:
@@ -113,14 +124,15 @@ def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
     assert [usage[o].ses_emails for o in OUTCOMES] == [3, 2, 2]
     assert [usage[o].sns_email_notifications for o in OUTCOMES] == [1, 1, 1]
     assert [usage[o].function_url_requests for o in OUTCOMES] == [2, 2, 0]
-    assert [usage[o].transitions for o in OUTCOMES] == [5, 4, 4]
+    assert [usage[o].transitions for o in OUTCOMES] == [4, 3, 3]
     # The stream has no filter: every write to the orders table invokes the outbox.
     assert [usage[o].functions["orders/outbox"].invocations for o in OUTCOMES] == [4, 3, 3]
 
 
 def test_the_all_lambda_design_adds_one_invocation_per_task_state_and_nothing_else() -> None:
     prices = load_prices()
-    ours, other = run("ours"), run("all-lambda")
+    ours = run("ours", observability=UNOBSERVED)
+    other = run("all-lambda", observability=UNOBSERVED)
 
     tasks_per_order = sum(
         MIX.share(o) * sum(s.is_task for s in ours.usage[o].steps) for o in OUTCOMES
@@ -170,7 +182,7 @@ def test_the_mix_is_parsed_and_normalised() -> None:
 def test_an_all_approved_mix_prices_only_the_approve_path() -> None:
     only = run(mix=Mix.parse("1:0:0"))
 
-    assert only.line("Step Functions transitions").quantity == 5
+    assert only.line("Step Functions transitions").quantity == 4
     assert only.line("SES emails").quantity == 3
 
 

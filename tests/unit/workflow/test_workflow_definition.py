@@ -85,8 +85,16 @@ def test_loading_fills_every_placeholder_and_stays_valid_json() -> None:
     text = load_definition(VALUES)
 
     assert "${" not in text
-    read = json.loads(text)["States"]["ReadDurations"]["Parameters"]
-    assert read["approval_window_seconds.$"] == "States.StringToJson('86400')"
+    states = json.loads(text)["States"]
+    approval = states["RequestApproval"]
+    assert approval["TimeoutSeconds"] == 86400  # a number, as Step Functions requires
+    assert approval["Parameters"]["MessageBody"]["approval_window_seconds"] == 86400
+    assert states["WaitForFeedback"]["Seconds"] == 86400
+
+
+def test_loading_refuses_a_duration_that_is_not_an_integer() -> None:
+    with pytest.raises(ValueError, match="ApprovalWindowSeconds"):
+        load_definition({**VALUES, "ApprovalWindowSeconds": "1 day"})
 
 
 def test_loading_refuses_a_missing_or_unknown_value() -> None:
@@ -101,13 +109,13 @@ def test_the_approval_waits_for_the_token_for_the_approval_window(asl: dict[str,
     task = states["RequestApproval"]
     assert task["Resource"] == "arn:aws:states:::sqs:sendMessage.waitForTaskToken"
     assert task["Parameters"]["QueueUrl"] == "${TokenQueueUrl}"
-    assert task["TimeoutSecondsPath"] == "$.durations.approval_window_seconds"
+    assert task["TimeoutSeconds"] == "${ApprovalWindowSeconds:number}"
     assert "Retry" not in task  # a retried send would mint a second token
     catches = {error: c["Next"] for c in task["Catch"] for error in c["ErrorEquals"]}
     assert set(catches) == {"States.Timeout", REJECTED_ERROR}
     assert states[catches["States.Timeout"]]["Result"] == "approval_timeout"
     assert states[catches[REJECTED_ERROR]]["Result"] == "rejected"
-    assert states["WaitForFeedback"]["SecondsPath"] == "$.durations.feedback_delay_seconds"
+    assert states["WaitForFeedback"]["Seconds"] == "${FeedbackDelaySeconds:number}"
 
 
 def test_the_token_message_carries_what_the_relay_needs(asl: dict[str, Any]) -> None:
