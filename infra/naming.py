@@ -26,6 +26,23 @@ def event_source(service: str) -> str:
     return f"shop.{service}"
 
 
+@dataclass(frozen=True)
+class UserPoolParameters:
+    """The SSM parameters a service writes for one of its user pools: what a storefront
+    needs to sign customers in and call the API."""
+
+    pool_id: str
+    prefix: str
+
+    def client_id(self, client: str) -> str:
+        return f"{self.prefix}/clients/{client}/id"
+
+
+def user_pool_parameters(stage: str, service: str, pool: str) -> UserPoolParameters:
+    prefix = f"/shop/{stage}/{service}/user-pools/{pool}"
+    return UserPoolParameters(pool_id=f"{prefix}/id", prefix=prefix)
+
+
 def stack_id(service: str) -> str:
     """The id the CDK CLI selects a stack by: ``cdk deploy ShopOrders``."""
     return "Shop" + "".join(part.capitalize() for part in service.split("-"))

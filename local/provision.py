@@ -26,6 +26,7 @@ from services.common.wiring import (
     ServiceWiring,
     StateMachine,
     Table,
+    UserPool,
 )
 
 # Where AWS services publish their own events (SES email events among them).
@@ -44,6 +45,20 @@ class LocalNames:
         return f"{self.prefix}-{service}-{logical}"
 
 
+@dataclass(frozen=True)
+class ProvisionedUserPool:
+    """A user pool on the emulated Cognito: its id, its app clients' ids by name, and the
+    issuer its tokens carry (what API Gateway's JWT authorizer is configured with)."""
+
+    pool_id: str
+    client_ids: dict[str, str]
+
+    @property
+    def issuer(self) -> str:
+        region = self.pool_id.partition("_")[0]  # pool ids are "<region>_<random>"
+        return f"https://cognito-idp.{region}.amazonaws.com/{self.pool_id}"
+
+
 @dataclass
 class ProvisionedService:
     """What was created for one service, by logical name."""
@@ -58,6 +73,7 @@ class ProvisionedService:
     secret_ids: dict[str, str] = field(default_factory=dict)
     state_machine_arns: dict[str, str] = field(default_factory=dict)
     configuration_sets: dict[str, str] = field(default_factory=dict)
+    user_pools: dict[str, ProvisionedUserPool] = field(default_factory=dict)
 
 
 class Provisioner:
@@ -125,6 +141,8 @@ class Provisioner:
             )
             out.topic_arns[topic.name] = arn["TopicArn"]
             out.env[topic.env_var] = arn["TopicArn"]
+        for pool in wiring.user_pools:
+            out.user_pools[pool.name] = self._user_pool(wiring.name, pool)
         for secret in wiring.secrets:
             out.secret_ids[secret.name] = self._secret(wiring.name, secret.name, secret.description)
             out.env[secret.env_var] = out.secret_ids[secret.name]
@@ -136,6 +154,10 @@ class Provisioner:
         for setting in wiring.settings:
             if setting.env_var:
                 out.env[setting.env_var] = self.setting(wiring, setting.name)
+        self._function_environment(wiring, out)
+        return out
+
+    def _function_environment(self, wiring: ServiceWiring, out: ProvisionedService) -> None:
         for fn in wiring.functions:
             if isinstance(fn.trigger, FunctionUrlTrigger) and fn.trigger.env_var:
                 url = self._function_urls.get(f"{wiring.name}/{fn.name}")
@@ -143,7 +165,6 @@ class Provisioner:
                     raise KeyError(f"no local URL for {wiring.name}/{fn.name}")
                 out.env[fn.trigger.env_var] = url.rstrip("/")
             out.env.update(fn.environment)
-        return out
 
     def _email(self, wiring: ServiceWiring, out: ProvisionedService) -> None:
         for sender in wiring.email_sender_settings:
@@ -158,17 +179,24 @@ class Provisioner:
     def _table(self, service: str, table: Table, out: ProvisionedService) -> None:
         ddb = self._client("dynamodb")
         name = self.names.physical(service, table.name)
-        keys: list[dict[str, str]] = [{"AttributeName": table.partition_key, "KeyType": "HASH"}]
-        if table.sort_key:
-            keys.append({"AttributeName": table.sort_key, "KeyType": "RANGE"})
         args: dict[str, Any] = {
             "TableName": name,
-            "KeySchema": keys,
+            "KeySchema": _key_schema(table.partition_key, table.sort_key),
             "AttributeDefinitions": [
-                {"AttributeName": k["AttributeName"], "AttributeType": "S"} for k in keys
+                {"AttributeName": attribute, "AttributeType": "S"}
+                for attribute in table.key_attributes()
             ],
             "BillingMode": "PAY_PER_REQUEST",
         }
+        if table.indexes:
+            args["GlobalSecondaryIndexes"] = [
+                {
+                    "IndexName": index.name,
+                    "KeySchema": _key_schema(index.partition_key, index.sort_key),
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index in table.indexes
+            ]
         if table.stream:
             args["StreamSpecification"] = {
                 "StreamEnabled": True,
@@ -184,6 +212,33 @@ class Provisioner:
         out.env[table.env_var] = name
         if table.stream:
             out.table_streams[table.name] = created["LatestStreamArn"]
+
+    def _user_pool(self, service: str, pool: UserPool) -> ProvisionedUserPool:
+        cognito = self._client("cognito-idp")
+        pool_id = cognito.create_user_pool(
+            PoolName=self.names.physical(service, pool.name),
+            UsernameAttributes=["email"],
+            AutoVerifiedAttributes=["email"],
+            Schema=[
+                {"Name": attribute, "AttributeDataType": "String", "Required": True}
+                for attribute in pool.required_attributes
+            ],
+        )["UserPool"]["Id"]
+        client_ids: dict[str, str] = {}
+        for client in pool.clients:
+            created = cognito.create_user_pool_client(
+                UserPoolId=pool_id,
+                ClientName=client.name,
+                GenerateSecret=False,
+                ExplicitAuthFlows=[
+                    *(f"ALLOW_{flow}" for flow in client.auth_flows),
+                    "ALLOW_REFRESH_TOKEN_AUTH",
+                ],
+                ReadAttributes=["email", "email_verified", *pool.required_attributes],
+                PreventUserExistenceErrors="ENABLED",
+            )
+            client_ids[client.name] = created["UserPoolClient"]["ClientId"]
+        return ProvisionedUserPool(pool_id=pool_id, client_ids=client_ids)
 
     def _queue(self, service: str, queue: Queue, out: ProvisionedService) -> None:
         sqs = self._client("sqs")
@@ -261,6 +316,13 @@ class Provisioner:
         if kind == "setting":
             return self.setting(wiring, name)
         raise ValueError(f"{wiring.name}: unknown substitution source {source!r}")
+
+
+def _key_schema(partition_key: str, sort_key: str | None) -> list[dict[str, str]]:
+    keys = [{"AttributeName": partition_key, "KeyType": "HASH"}]
+    if sort_key:
+        keys.append({"AttributeName": sort_key, "KeyType": "RANGE"})
+    return keys
 
 
 def _default_client(service: str) -> Any:

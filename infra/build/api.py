@@ -7,6 +7,7 @@ from aws_cdk import CfnOutput, Fn
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk.aws_apigatewayv2_authorizers import HttpJwtAuthorizer
 from aws_cdk.aws_apigatewayv2_integrations import HttpLambdaIntegration
 
 from infra.build.context import BuildContext
@@ -37,17 +38,37 @@ class AccessLogs:
 def routes(ctx: BuildContext, fn: Function, trigger: HttpApiTrigger) -> None:
     api = _http_api(ctx)
     integration = HttpLambdaIntegration(f"{pascal(fn.name)}Integration", ctx.out.functions[fn.name])
+    authorizer = _jwt_authorizer(ctx, fn, trigger)
     for route in trigger.routes:
         api.add_routes(
             path=route.path,
             methods=[apigw.HttpMethod(route.method.upper())],
             integration=integration,
+            authorizer=authorizer,
         )
-    suppress(
-        api,
-        "APIG4",
-        "The routes are public by design: shop customers call them without signing in; "
-        "the handler validates every request and the stage is throttled.",
+    if authorizer is None:
+        suppress(
+            api,
+            "APIG4",
+            "The routes are public by design: callers need no sign-in; the handler "
+            "validates every request and the stage is throttled.",
+        )
+
+
+def _jwt_authorizer(
+    ctx: BuildContext, fn: Function, trigger: HttpApiTrigger
+) -> HttpJwtAuthorizer | None:
+    """API Gateway checks the token (issuer, audience, expiry, signature) before the
+    function runs; the function reads the claims (payload 2.0 ``authorizer.jwt``)."""
+    if trigger.authorizer is None:
+        return None
+    pool = ctx.out.user_pools[trigger.authorizer.user_pool]
+    client = pool.clients[trigger.authorizer.client]
+    return HttpJwtAuthorizer(
+        f"{pascal(fn.name)}{pascal(trigger.authorizer.user_pool)}Authorizer",
+        pool.issuer,
+        jwt_audience=[client.user_pool_client_id],
+        identity_source=["$request.header.Authorization"],
     )
 
 

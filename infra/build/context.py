@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from aws_cdk import Stack
 from aws_cdk import aws_apigatewayv2 as apigw
+from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -20,6 +21,17 @@ from constructs import Construct
 
 from infra.config import DeployConfig
 from services.common.wiring import ServiceWiring
+
+
+@dataclass
+class BuiltUserPool:
+    pool: cognito.UserPool
+    clients: dict[str, cognito.UserPoolClient]
+
+    @property
+    def issuer(self) -> str:
+        """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: what tokens carry as iss."""
+        return self.pool.user_pool_provider_url
 
 
 @dataclass
@@ -46,6 +58,7 @@ class BuiltService:
     function_logs: dict[str, logs.LogGroup] = field(default_factory=dict)
     roles: dict[str, iam.Role] = field(default_factory=dict)
     function_urls: dict[str, lambda_.FunctionUrl] = field(default_factory=dict)
+    user_pools: dict[str, BuiltUserPool] = field(default_factory=dict)
     http_api: apigw.HttpApi | None = None
     http_stage: apigw.HttpStage | None = None
 

@@ -11,7 +11,16 @@ from __future__ import annotations
 from aws_cdk import aws_events as events
 from constructs import Construct
 
-from infra.build import api, functions, messaging, permissions, settings, statemachine, storage
+from infra.build import (
+    api,
+    functions,
+    messaging,
+    permissions,
+    settings,
+    statemachine,
+    storage,
+    user_pools,
+)
 from infra.build.context import BuildContext, BuiltService
 from infra.config import DeployConfig
 from services.common.wiring import BUS_ENV_VAR, ServiceWiring
@@ -45,6 +54,8 @@ class ServiceBuilder:
         # Before the rules: a default-bus rule takes only its own configuration sets' events.
         for configuration_set in wiring.email_configuration_sets:
             messaging.configuration_set(ctx, configuration_set)
+        for pool in wiring.user_pools:
+            user_pools.user_pool(ctx, pool)
         for subscription in wiring.subscriptions:
             messaging.rule(ctx, subscription)
         for topic in wiring.topics:

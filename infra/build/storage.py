@@ -31,6 +31,19 @@ def table(ctx: BuildContext, declared: Table) -> None:
         stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if declared.stream else None,
         removal_policy=ctx.config.removal_policy,
     )
+    for index in declared.indexes:
+        created.add_global_secondary_index(
+            index_name=index.name,
+            partition_key=dynamodb.Attribute(
+                name=index.partition_key, type=dynamodb.AttributeType.STRING
+            ),
+            sort_key=(
+                dynamodb.Attribute(name=index.sort_key, type=dynamodb.AttributeType.STRING)
+                if index.sort_key
+                else None
+            ),
+            projection_type=dynamodb.ProjectionType.ALL,
+        )
     ctx.out.tables[declared.name] = created
     ctx.out.environment[declared.env_var] = created.table_name
 

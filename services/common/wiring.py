@@ -25,6 +25,15 @@ class Access(StrEnum):
 
 
 @dataclass(frozen=True)
+class Index:
+    """A global secondary index (string keys, every attribute projected)."""
+
+    name: str
+    partition_key: str
+    sort_key: str | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     """A DynamoDB table (on-demand) with a string partition key and optional sort key."""
 
@@ -34,6 +43,14 @@ class Table:
     sort_key: str | None = None
     ttl_attribute: str | None = None
     stream: bool = False  # NEW_AND_OLD_IMAGES when on.
+    indexes: tuple[Index, ...] = ()
+
+    def key_attributes(self) -> tuple[str, ...]:
+        """Every attribute a key of the table or of one of its indexes names, once."""
+        names = [self.partition_key, self.sort_key]
+        for index in self.indexes:
+            names += [index.partition_key, index.sort_key]
+        return tuple(dict.fromkeys(n for n in names if n))
 
 
 @dataclass(frozen=True)
@@ -104,6 +121,32 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class UserPoolClient:
+    """An app client of a user pool: public (no secret), so a browser or app can sign in.
+
+    ``auth_flows`` are Cognito's explicit flows without the ``ALLOW_`` prefix, e.g.
+    ``USER_PASSWORD_AUTH``, ``USER_SRP_AUTH``; refresh is always allowed."""
+
+    name: str
+    auth_flows: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UserPool:
+    """A Cognito user pool whose users sign in with their email address, verified by a code.
+
+    ``required_attributes`` are standard attributes every user must have (e.g. ``name``);
+    the id tokens of ``clients`` carry them as claims."""
+
+    name: str
+    clients: tuple[UserPoolClient, ...]
+    required_attributes: tuple[str, ...] = ()
+
+    def client(self, name: str) -> UserPoolClient:
+        return next(c for c in self.clients if c.name == name)
+
+
+@dataclass(frozen=True)
 class StateMachine:
     """A Standard state machine from an ASL file with ``${...}`` substitutions.
 
@@ -163,10 +206,21 @@ class HttpRoute:
 
 
 @dataclass(frozen=True)
+class JwtAuthorizer:
+    """API Gateway's JWT authorizer on every route: a request needs ``Authorization: Bearer
+    <token>`` signed by ``user_pool`` for its ``client`` (issuer, audience, expiry, signature).
+    The function sees the token's claims in ``requestContext.authorizer.jwt``."""
+
+    user_pool: str
+    client: str
+
+
+@dataclass(frozen=True)
 class HttpApiTrigger:
     """An API Gateway HTTP API (payload format 2.0) in front of the function."""
 
     routes: tuple[HttpRoute, ...]
+    authorizer: JwtAuthorizer | None = None
     kind: Literal["http_api"] = "http_api"
 
 
@@ -234,6 +288,7 @@ class ServiceWiring:
     topics: tuple[Topic, ...] = ()
     secrets: tuple[Secret, ...] = ()
     state_machines: tuple[StateMachine, ...] = ()
+    user_pools: tuple[UserPool, ...] = ()
     settings: tuple[Setting, ...] = ()
     # Settings whose value is an address the service sends email from (an SES identity).
     email_sender_settings: tuple[str, ...] = ()
@@ -254,6 +309,15 @@ class ServiceWiring:
                 raise ValueError(f"{self.name}: {fn.name} is triggered by an unknown table")
             if isinstance(trigger, StreamTrigger) and not self.table(trigger.table).stream:
                 raise ValueError(f"{self.name}: {fn.name} needs a stream on {trigger.table}")
+            if isinstance(trigger, HttpApiTrigger) and trigger.authorizer:
+                self._check_authorizer(fn.name, trigger.authorizer)
+
+    def _check_authorizer(self, function: str, authorizer: JwtAuthorizer) -> None:
+        pool = next((p for p in self.user_pools if p.name == authorizer.user_pool), None)
+        if pool is None or authorizer.client not in {c.name for c in pool.clients}:
+            raise ValueError(
+                f"{self.name}: {function}'s authorizer names an unknown user pool or client"
+            )
 
     def table(self, name: str) -> Table:
         return next(t for t in self.tables if t.name == name)
@@ -263,6 +327,9 @@ class ServiceWiring:
 
     def function(self, name: str) -> Function:
         return next(f for f in self.functions if f.name == name)
+
+    def user_pool(self, name: str) -> UserPool:
+        return next(p for p in self.user_pools if p.name == name)
 
 
 def event_pattern(source: str, *detail_types: str) -> dict[str, Any]:

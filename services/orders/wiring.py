@@ -8,6 +8,8 @@ from services.common.wiring import (
     Function,
     HttpApiTrigger,
     HttpRoute,
+    Index,
+    JwtAuthorizer,
     Permissions,
     Queue,
     ScheduleTrigger,
@@ -17,9 +19,14 @@ from services.common.wiring import (
     StreamTrigger,
     Subscription,
     Table,
+    UserPool,
+    UserPoolClient,
     event_pattern,
 )
 from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
+
+# The index a customer's order list reads: their orders, newest first.
+ORDERS_BY_CUSTOMER = Index(name="by-customer", partition_key="customer_id", sort_key="placed_at")
 
 WIRING = ServiceWiring(
     name="orders",
@@ -29,6 +36,7 @@ WIRING = ServiceWiring(
             env_var="ORDERS_TABLE_NAME",
             partition_key="order_id",
             stream=True,  # the outbox: every new order's OrderPlaced comes from its INSERT
+            indexes=(ORDERS_BY_CUSTOMER,),
         ),
         # Powertools idempotency's default layout (key "id", expiry "expiration").
         Table(
@@ -39,6 +47,19 @@ WIRING = ServiceWiring(
         ),
     ),
     queues=(Queue(name="status-events"),),
+    user_pools=(
+        # The shop's customers: they sign in with their email address; the orders API reads
+        # who they are from their id token.
+        UserPool(
+            name="customers",
+            clients=(
+                UserPoolClient(
+                    name="storefront", auth_flows=("USER_SRP_AUTH", "USER_PASSWORD_AUTH")
+                ),
+            ),
+            required_attributes=("name",),
+        ),
+    ),
     subscriptions=(
         Subscription(
             name="workflow-progress",
@@ -71,13 +92,15 @@ WIRING = ServiceWiring(
             trigger=HttpApiTrigger(
                 routes=(
                     HttpRoute(method="POST", path="/orders"),
+                    HttpRoute(method="GET", path="/orders"),
                     HttpRoute(method="GET", path="/orders/{order_id}"),
-                )
+                ),
+                authorizer=JwtAuthorizer(user_pool="customers", client="storefront"),
             ),
             permissions=Permissions(
                 tables={"orders": Access.READ_WRITE, "idempotency": Access.READ_WRITE}
             ),
-            description="Orders HTTP API: place an order, read it back.",
+            description="Orders HTTP API: a signed-in customer places orders and reads their own.",
         ),
         Function(
             name="outbox",

@@ -64,7 +64,9 @@ def all_statements(template: Template) -> Iterator[tuple[str, dict[str, Any]]]:
     for rid, resource in template["Resources"].items():
         props = resource.get("Properties", {})
         documents = [props.get("PolicyDocument")]
-        documents += [p.get("PolicyDocument") for p in props.get("Policies", [])]
+        # A list of IAM policies (a Cognito user pool's "Policies" is its password policy).
+        policies = props.get("Policies", [])
+        documents += [p.get("PolicyDocument") for p in policies if isinstance(policies, list)]
         if resource["Type"] == "AWS::IAM::Role":
             documents.append(props.get("AssumeRolePolicyDocument"))
         for document in documents:

@@ -11,7 +11,7 @@ class FakeAnswer(dict[str, Any]):
     """Any field the provisioner reads from an answer: a nested answer for the wrapper keys,
     a made-up identifier for the rest."""
 
-    NESTED = frozenset({"TableDescription", "Attributes"})
+    NESTED = frozenset({"TableDescription", "Attributes", "UserPool", "UserPoolClient"})
 
     def __missing__(self, key: str) -> Any:
         return FakeAnswer() if key in self.NESTED else f"fake-{key.lower()}"

@@ -24,7 +24,13 @@ from infra.app import ACCOUNT_STACK_ID, BUS_STACK_ID, SERVICES, build_app, load_
 from infra.build.messaging import VISIBILITY_PER_FUNCTION_TIMEOUT
 from infra.event_schemas import SCHEMAS_DIR, registry_schema
 from infra.nag import MIN_REASON_WORDS
-from infra.naming import ACCOUNT_STACK_NAME, bus_parameters, event_source, stack_id
+from infra.naming import (
+    ACCOUNT_STACK_NAME,
+    bus_parameters,
+    event_source,
+    stack_id,
+    user_pool_parameters,
+)
 from infra.paths import REPO_ROOT
 from infra.stacks.account import BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM
 from infra.stacks.domain_alarms import BOUNCE_SHARE_ALARM_PERCENT
@@ -250,7 +256,99 @@ def test_tables_are_on_demand_recoverable_and_as_declared(
             assert props["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
         else:
             assert "StreamSpecification" not in props
+        indexes = {
+            index["IndexName"]: (
+                {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]},
+                index["Projection"],
+            )
+            for index in props.get("GlobalSecondaryIndexes", [])
+        }
+        assert indexes == {
+            index.name: (
+                {
+                    "HASH": index.partition_key,
+                    **({"RANGE": index.sort_key} if index.sort_key else {}),
+                },
+                {"ProjectionType": "ALL"},
+            )
+            for index in table.indexes
+        }
         assert resource["DeletionPolicy"] == synthesized.context["removal_policy"].capitalize()
+
+
+def _key_schema(partition_key: str, sort_key: str | None) -> dict[str, str]:
+    return {"HASH": partition_key, **({"RANGE": sort_key} if sort_key else {})}
+
+
+def test_user_pools_sign_in_by_verified_email_with_public_clients(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    stage = synthesized.context["stage"]
+    parameters = {
+        p["Properties"]["Name"]: references(p["Properties"]["Value"])
+        for p in resources(template, "AWS::SSM::Parameter").values()
+    }
+
+    assert len(resources(template, "AWS::Cognito::UserPool")) == len(wiring.user_pools)
+    for declared in wiring.user_pools:
+        built = stack.built.user_pools[declared.name]
+        props = template["Resources"][logical_id(built.pool)]["Properties"]
+        assert props["UsernameAttributes"] == ["email"]
+        assert props["AutoVerifiedAttributes"] == ["email"]
+        required = {a["Name"] for a in props["Schema"] if a.get("Required")}
+        assert required == {"email", *declared.required_attributes}
+        assert props["Policies"]["PasswordPolicy"]["MinimumLength"] >= 12
+        names = user_pool_parameters(stage, service_name, declared.name)
+        assert parameters[names.pool_id] == {logical_id(built.pool)}
+        for client in declared.clients:
+            client_props = template["Resources"][logical_id(built.clients[client.name])][
+                "Properties"
+            ]
+            assert client_props["GenerateSecret"] is False
+            assert set(client_props["ExplicitAuthFlows"]) == {
+                *(f"ALLOW_{flow}" for flow in client.auth_flows),
+                "ALLOW_REFRESH_TOKEN_AUTH",
+            }
+            assert parameters[names.client_id(client.name)] == {
+                logical_id(built.clients[client.name])
+            }
+
+
+def test_every_route_behind_an_authorizer_checks_the_pools_tokens(
+    synthesized: Synthesized, service_name: str
+) -> None:
+    stack = synthesized.service(service_name)
+    template = synthesized.template(stack.node.id)
+    wiring = load_wiring(service_name)
+    authorizers = resources(template, "AWS::ApiGatewayV2::Authorizer")
+    routes = {
+        r["Properties"]["RouteKey"]: r["Properties"]
+        for r in resources(template, "AWS::ApiGatewayV2::Route").values()
+    }
+
+    for fn in wiring.functions:
+        trigger = fn.trigger
+        if not isinstance(trigger, HttpApiTrigger):
+            continue
+        for route in trigger.routes:
+            props = routes[f"{route.method.upper()} {route.path}"]
+            if trigger.authorizer is None:
+                assert props.get("AuthorizationType", "NONE") == "NONE"
+                continue
+            assert props["AuthorizationType"] == "JWT"
+            (authorizer_id,) = references(props["AuthorizerId"])
+            authorizer = authorizers[authorizer_id]["Properties"]
+            built = stack.built.user_pools[trigger.authorizer.user_pool]
+            assert authorizer["AuthorizerType"] == "JWT"
+            assert authorizer["IdentitySource"] == ["$request.header.Authorization"]
+            jwt = authorizer["JwtConfiguration"]
+            assert references(jwt["Audience"]) == {
+                logical_id(built.clients[trigger.authorizer.client])
+            }
+            assert references(jwt["Issuer"]) == {logical_id(built.pool)}
 
 
 def test_every_queue_has_a_dead_letter_queue(synthesized: Synthesized, service_name: str) -> None:

@@ -45,10 +45,13 @@ PHYSICAL_NAMES = {
     "AWS::SES::EmailIdentity": "EmailIdentity",
     "AWS::SES::ConfigurationSet": "Name",
     "AWS::Scheduler::Schedule": "Name",
+    "AWS::Cognito::UserPool": "UserPoolName",
 }
 # Properties whose name ends in "Name" but point at another resource, name something scoped
 # inside its parent (a schema in its stage's registry, a policy in its role), or are labels.
 NOT_PHYSICAL_NAMES = {
+    ("AWS::Cognito::UserPoolClient", "ClientName"),  # scoped inside its user pool
+    ("AWS::ApiGatewayV2::Authorizer", "Name"),  # scoped inside its API
     ("AWS::CloudWatch::Alarm", "MetricName"),
     ("AWS::IAM::Policy", "PolicyName"),
     ("AWS::SNS::Topic", "DisplayName"),

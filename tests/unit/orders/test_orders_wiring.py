@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pytest
+
 from services.common.wiring import (
     RETRY_UNTIL_EXPIRED,
     Access,
     HttpApiTrigger,
+    JwtAuthorizer,
     ScheduleTrigger,
     SqsTrigger,
     StreamTrigger,
@@ -24,19 +29,40 @@ def test_the_status_queue_receives_exactly_what_the_status_function_handles() ->
     assert {e.source for e in WORKFLOW_EVENTS} == {"shop.workflow"}
 
 
-def test_the_api_serves_the_two_routes_and_cannot_publish() -> None:
+def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publish() -> None:
     api = WIRING.function("api")
 
     assert isinstance(api.trigger, HttpApiTrigger)
     assert {(r.method, r.path) for r in api.trigger.routes} == {
         ("POST", "/orders"),
+        ("GET", "/orders"),
         ("GET", "/orders/{order_id}"),
     }
+    authorizer = api.trigger.authorizer
+    assert authorizer is not None
+    pool = WIRING.user_pool(authorizer.user_pool)
+    assert pool.client(authorizer.client).auth_flows
+    assert "name" in pool.required_attributes  # every order needs the customer's name
     assert api.permissions.put_events is False
     assert api.permissions.tables == {
         "orders": Access.READ_WRITE,
         "idempotency": Access.READ_WRITE,
     }
+
+
+def test_a_customers_orders_are_indexed_by_customer_newest_first() -> None:
+    (index,) = WIRING.table("orders").indexes
+
+    assert (index.partition_key, index.sort_key) == ("customer_id", "placed_at")
+
+
+def test_an_authorizer_must_name_a_declared_pool_and_client() -> None:
+    api = WIRING.function("api")
+    assert isinstance(api.trigger, HttpApiTrigger)
+    wrong = replace(api, trigger=replace(api.trigger, authorizer=JwtAuthorizer("customers", "x")))
+
+    with pytest.raises(ValueError, match="unknown user pool or client"):
+        replace(WIRING, functions=(wrong,))
 
 
 def test_only_the_outbox_and_its_sweeper_publish_and_the_outbox_touches_no_table() -> None:
