@@ -9,8 +9,10 @@ import sys
 import threading
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import quote, urlencode
 
-from local import dlq, events_command, http_client, keys
+from local import customers_cli, dlq, events_command, http_client, keys
+from local.customers import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, CustomerError, bearer
 from local.logs import configure
 from local.settings import (
     DEFAULT_GATEWAY_URL,
@@ -58,26 +60,34 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
         sub.add_argument("--verbose", action="store_true", help="also show the handlers' logs")
 
-    orders = commands.add_parser("orders", help="place or read an order on a running stack")
+    orders = commands.add_parser(
+        "orders", help="sign in, then place, list or read orders on a running stack"
+    )
     order_commands = orders.add_subparsers(dest="order_command", required=True)
     place = order_commands.add_parser("place", help="place an order")
-    place.add_argument("--name", default="Ada Lovelace")
-    place.add_argument("--email", default="ada@example.com")
     place.add_argument(
         "--item", type=_item, action="append", dest="items", metavar="SKU:NAME:QTY:PRICE"
     )
     place.add_argument("--currency", default="EUR")
     place.add_argument("--idempotency-key")
-    get = order_commands.add_parser("get", help="show an order")
+    get = order_commands.add_parser("get", help="show one of the customer's orders")
     get.add_argument("order_id")
+    listing = order_commands.add_parser("list", help="the customer's orders, newest first")
+    listing.add_argument("--limit", type=int, default=20)
+    listing.add_argument("--next-token")
+    for sub in (place, get, listing):
+        sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
+        customers_cli.add_password(sub)
+        customers_cli.add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
-    for sub in (place, get, outbox):
+    for sub in (place, get, listing, outbox):
         sub.add_argument(
             "--url",
             default=DEFAULT_GATEWAY_URL,
             help=f"the local stack (default {DEFAULT_GATEWAY_URL})",
         )
+    customers_cli.add_parser(commands)
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)
     events_command.add_parser(commands)
@@ -110,10 +120,15 @@ def _run_local(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGINT, lambda *_: stopped.set())
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     with LocalServer(settings) as server:
+        assert server.stack is not None
+        server.stack.customers().ensure(DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD)
         print("shop local stack is up:")
         for name, url in server.urls().items():
             print(f"  {name:<36} {url}")
         print(
+            f"  demo customer {DEMO_EMAIL} (password {DEMO_PASSWORD}, email verified);\n"
+            f"  their id token: shop customers token {DEMO_EMAIL}\n"
+            f"  more customers: shop customers add EMAIL --name NAME\n"
             f"  approval window {server.setting('approval_window_seconds')} s, "
             f"feedback delay {server.setting('feedback_delay_seconds')} s. Ctrl-C stops."
         )
@@ -141,17 +156,23 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _orders(args: argparse.Namespace) -> int:
+    try:
+        auth = bearer(customers_cli.id_token(args.moto_url, args.email, args.password))
+    except CustomerError as error:
+        print(f"could not sign in as {args.email}: {error}", file=sys.stderr)
+        return 1
     if args.order_command == "place":
         items = args.items or [_item("MUG-01:Enamel mug:1:12.50")]
-        payload = {
-            "customer": {"name": args.name, "email": args.email},
-            "items": items,
-            "currency": args.currency,
-        }
+        payload = {"items": items, "currency": args.currency}
         headers = {"idempotency-key": args.idempotency_key} if args.idempotency_key else {}
-        response = http_client.post_json(f"{args.url}/orders", payload, headers)
+        response = http_client.post_json(f"{args.url}/orders", payload, headers | auth)
+    elif args.order_command == "list":
+        query = urlencode(
+            {"limit": args.limit} | ({"next_token": args.next_token} if args.next_token else {})
+        )
+        response = http_client.send("GET", f"{args.url}/orders?{query}", auth)
     else:
-        response = http_client.send("GET", f"{args.url}/orders/{args.order_id}")
+        response = http_client.send("GET", f"{args.url}/orders/{quote(args.order_id)}", auth)
     print(json.dumps(response.json(), indent=2) if response.body else response.status)
     return 0 if response.status < 400 else 1
 
@@ -191,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
             return _run_demo(args)
         if args.command == "orders":
             return _orders(args)
+        if args.command == "customers":
+            return customers_cli.command(args)
         return _outbox(args)
     except OSError as error:  # connection refused, reset, timed out
         print(f"could not reach the local stack: {error}", file=sys.stderr)

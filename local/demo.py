@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TextIO
 
 from local import http_client
+from local.customers import bearer, new_password
 from local.links import decision_link, follow
 from local.server import LocalServer
 
@@ -41,6 +42,7 @@ class DemoOrder:
     decision: str | None
     order_id: str = ""
     placed: float = 0.0
+    auth: dict[str, str] | None = None  # the customer's Authorization header
 
 
 def _wait(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -56,15 +58,15 @@ def run(server: LocalServer, out: TextIO) -> bool:
     stack, base = server.stack, server.url
     orders = [DemoOrder(name, email, decision) for name, email, decision in CUSTOMERS]
 
+    customers = stack.customers()
     for order in orders:
+        # Each customer signs in (moto's Cognito) and orders with their id token.
+        password = new_password()
+        customers.ensure(order.email, order.customer, password)
+        order.auth = bearer(customers.id_token(order.email, password))
         order.placed = time.time()
         response = http_client.post_json(
-            f"{base}/orders",
-            {
-                "customer": {"name": order.customer, "email": order.email},
-                "items": ITEMS,
-                "currency": "EUR",
-            },
+            f"{base}/orders", {"items": ITEMS, "currency": "EUR"}, order.auth
         )
         if response.status != 201:
             raise RuntimeError(f"placing an order failed: {response.status} {response.text}")
@@ -121,8 +123,8 @@ def _all_emails_in(server: LocalServer, orders: list[DemoOrder]) -> bool:
     return all(len(_emails_for(server, o)) >= len(EXPECTED[o.decision][1]) for o in orders)
 
 
-def _final_state(server: LocalServer, order_id: str) -> str:
-    response = http_client.send("GET", f"{server.url}/orders/{order_id}")
+def _final_state(server: LocalServer, order: DemoOrder) -> str:
+    response = http_client.send("GET", f"{server.url}/orders/{order.order_id}", order.auth)
     if response.status == 404:
         return "deleted"
     return str(response.json_status())
@@ -139,7 +141,7 @@ def _print_timeline(server: LocalServer, order: DemoOrder, execution: str, out: 
         if order.order_id in mail.subject or (mail.kind == "owner" and order.order_id in mail.body):
             who = "owner" if mail.kind == "owner" else "email"
             lines.append((mail.seen_at.timestamp(), f"{who}  {mail.subject}"))
-    state = _final_state(server, order.order_id)
+    state = _final_state(server, order)
     expected_state, expected_mail = EXPECTED[order.decision]
     subjects = [s.lower() for s in _emails_for(server, order)]
     mail_ok = len(subjects) == len(expected_mail) and all(

@@ -25,6 +25,7 @@ from local.http_events import (
     match_route,
     parse_response,
 )
+from local.jwt_authorizer import JwtAuthorizer, Refused, unauthorized
 from local.lambda_runtime import InvocationError, LocalFunction
 from services.common.wiring import FunctionUrlTrigger, HttpApiTrigger
 
@@ -46,11 +47,15 @@ class Router:
     apis: list[LocalFunction] = field(default_factory=list)
     function_urls: dict[str, LocalFunction] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    # The JWT authorizer in front of an API function's routes, by qualified function name.
+    authorizers: dict[str, JwtAuthorizer] = field(default_factory=dict)
 
-    def add(self, function: LocalFunction) -> None:
+    def add(self, function: LocalFunction, authorizer: JwtAuthorizer | None = None) -> None:
         trigger = function.spec.trigger
         if isinstance(trigger, HttpApiTrigger):
             self.apis.append(function)
+            if authorizer is not None:
+                self.authorizers[function.qualified_name] = authorizer
         elif isinstance(trigger, FunctionUrlTrigger):
             self.function_urls[function_url_prefix(function.service, function.spec.name)] = function
 
@@ -74,6 +79,15 @@ class Router:
             if matched:
                 route, params = matched
                 event = http_api_event(request, route, params)
+                authorizer = self.authorizers.get(function.qualified_name)
+                if authorizer is not None:
+                    try:
+                        event["requestContext"]["authorizer"] = authorizer.authorize(
+                            request.headers
+                        )
+                    except Refused as refused:
+                        log.info("%s %s refused: %s", request.method, route.path, refused.reason)
+                        return HttpResponse(*unauthorized(refused.reason))
                 return self._invoke(function, event, f"{route.method} {route.path}")
         return _error(404, "Not Found")
 

@@ -19,6 +19,7 @@ from typing import Any
 import boto3
 
 from local.bus_tap import BusTap
+from local.customers import CustomerDirectory
 from local.event_sources import (
     DynamoDbStreamEventSource,
     EventSource,
@@ -27,6 +28,7 @@ from local.event_sources import (
     SqsEventSource,
 )
 from local.gateway import Router, function_url_prefix
+from local.jwt_authorizer import JwtAuthorizer
 from local.lambda_runtime import BeforeInvoke, LocalFunction, load_function
 from local.mailbox import Mailbox
 from local.provision import LocalNames, ProvisionedService, Provisioner
@@ -36,6 +38,7 @@ from local.ses_events import SesEventSimulator
 from local.settings import LocalStackSettings
 from services.common.wiring import (
     FunctionUrlTrigger,
+    HttpApiTrigger,
     ScheduleTrigger,
     ServiceWiring,
     SqsTrigger,
@@ -133,9 +136,26 @@ class LocalStack:
                 function = load_function(wiring.name, spec, fresh=True)
                 function.before_invoke = self.before_invoke
                 self.functions[function.qualified_name] = function
-                self.router.add(function)
+                self.router.add(function, self._authorizer(service, function))
                 if source := self._event_source(service, function):
                     self.sources.append(source)
+
+    def _authorizer(
+        self, service: ProvisionedService, function: LocalFunction
+    ) -> JwtAuthorizer | None:
+        trigger = function.spec.trigger
+        if not (isinstance(trigger, HttpApiTrigger) and trigger.authorizer):
+            return None
+        pool = service.user_pools[trigger.authorizer.user_pool]
+        # moto serves the JWKS where Cognito does (issuer + /.well-known/jwks.json): in-process
+        # at that very URL, in server mode under the pool id on its own endpoint.
+        endpoint = os.environ.get("AWS_ENDPOINT_URL")
+        base = f"{endpoint.rstrip('/')}/{pool.pool_id}" if endpoint else pool.issuer
+        return JwtAuthorizer(
+            issuer=pool.issuer,
+            audience=(pool.client_ids[trigger.authorizer.client],),
+            jwks_url=f"{base}/.well-known/jwks.json",
+        )
 
     def _event_source(
         self, service: ProvisionedService, function: LocalFunction
@@ -239,6 +259,20 @@ class LocalStack:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"{busy} message(s) still queued after {timeout} s")
             time.sleep(0.2)
+
+    def customers(self) -> CustomerDirectory:
+        """The customers who may call the HTTP API: the pool and client of its authorizer."""
+        for wiring in self.services:
+            for spec in wiring.functions:
+                trigger = spec.trigger
+                if isinstance(trigger, HttpApiTrigger) and trigger.authorizer:
+                    pool = self.provisioned[wiring.name].user_pools[trigger.authorizer.user_pool]
+                    return CustomerDirectory(
+                        self.client("cognito-idp"),
+                        pool.pool_id,
+                        pool.client_ids[trigger.authorizer.client],
+                    )
+        raise LookupError("no HTTP API with an authorizer in this stack")
 
     @property
     def state_machine_arn(self) -> str:

@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Self
+from typing import Annotated, Self
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from events.models import MONEY_PATTERN, Currency, Customer, LineItem, Money, OrderId
+
+# A customer's id: the ``sub`` claim Cognito puts in their tokens (a UUID there).
+CustomerId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
 
 # The contract's limits on an order's lines (OrderSummary.items); a unit test keeps them equal.
 MIN_ITEMS = 1
@@ -46,12 +49,6 @@ def order_total(items: list[LineItem]) -> str:
 # --- request -----------------------------------------------------------------------------
 
 
-class CustomerInput(Customer):
-    """The contract's customer (same limits), closed to unknown fields."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class LineItemInput(LineItem):
     """The contract's line item (same limits), closed to unknown fields."""
 
@@ -59,7 +56,8 @@ class LineItemInput(LineItem):
 
 
 class PlaceOrderRequest(BaseModel):
-    """What a customer sends to place an order. The server computes the id and the total."""
+    """What a customer sends to place an order. The server computes the id and the total;
+    who the customer is comes from their id token, never from the body."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -68,7 +66,6 @@ class PlaceOrderRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
                     "items": [
                         {"sku": "TEA-01", "name": "Earl Grey", "quantity": 2, "unit_price": "4.50"}
                     ],
@@ -78,7 +75,6 @@ class PlaceOrderRequest(BaseModel):
         },
     )
 
-    customer: CustomerInput
     items: list[LineItemInput] = Field(min_length=MIN_ITEMS, max_length=MAX_ITEMS)
     currency: Currency
 
@@ -113,13 +109,26 @@ class OrderView(BaseModel):
 
 
 class Order(OrderView):
-    """An order as the service stores it: the view plus the id of its OrderPlaced event, fixed
-    at creation so that a replayed stream record publishes the very same event."""
+    """An order as the service stores it: the view plus the customer's id (the ``sub`` of
+    their token: whose order it is) and the id of its OrderPlaced event, fixed at creation so
+    that a replayed stream record publishes the very same event."""
 
+    customer_id: CustomerId
     placed_event_id: UUID
 
     def view(self) -> OrderView:
-        return OrderView.model_validate(self.model_dump(exclude={"placed_event_id"}))
+        return OrderView.model_validate(self.model_dump(exclude={"customer_id", "placed_event_id"}))
+
+
+class OrderList(BaseModel):
+    """A page of the caller's orders, newest first."""
+
+    model_config = ConfigDict(frozen=True)
+
+    orders: list[OrderView]
+    next_token: str | None = Field(
+        description="Pass as `next_token` to read the next page; absent on the last page."
+    )
 
 
 class ErrorMessage(BaseModel):
@@ -129,8 +138,14 @@ class ErrorMessage(BaseModel):
     message: str
 
 
+class UnauthorizedMessage(BaseModel):
+    """API Gateway's answer to a missing or refused token (the function never runs)."""
+
+    message: str = Field(examples=["Unauthorized"])
+
+
 class FieldError(BaseModel):
-    loc: list[str | int] = Field(description="Where the problem is, e.g. body.customer.email.")
+    loc: list[str | int] = Field(description="Where the problem is, e.g. body.items.0.quantity.")
     type: str = Field(description="pydantic's error type, e.g. value_error, extra_forbidden.")
     msg: str = Field(description="What is wrong, for a person.")
 

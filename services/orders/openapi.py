@@ -9,21 +9,27 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from services.orders.handlers.api import app
+from services.orders.handlers.api import SECURITY_SCHEMES, app
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 TITLE = "shop orders API"
 VERSION = "1.0.0"
 DESCRIPTION = (
-    "Place an order and follow it. Orders move forward only: placed, awaiting_approval, "
-    "shipped, feedback_requested; a cancelled order is deleted."
+    "A signed-in customer places orders and follows their own. Orders move forward only: "
+    "placed, awaiting_approval, shipped, feedback_requested; a cancelled order is deleted. "
+    "Every call carries the customer's Cognito id token: `Authorization: Bearer <id token>`."
 )
 
 
 def render() -> str:
     """The document as committed: stable key order, two-space indent, trailing newline."""
     document = json.loads(
-        app.get_openapi_json_schema(title=TITLE, version=VERSION, description=DESCRIPTION)
+        app.get_openapi_json_schema(
+            title=TITLE,
+            version=VERSION,
+            description=DESCRIPTION,
+            security_schemes=SECURITY_SCHEMES,
+        )
     )
     return json.dumps(document, indent=2, sort_keys=True) + "\n"
 

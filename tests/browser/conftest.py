@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Locator, Page, ViewportSize, sync_playw
 from local import http_client
 from local.server import LocalServer
 from local.settings import LocalStackSettings
+from tests.support.customers import signed_in
 from tests.support.paths import REPO_ROOT
 from tests.support.polling import wait_until
 
@@ -89,9 +90,12 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def place_order(server: LocalServer, name: str, email: str) -> str:
+    """The customer signs in (moto's Cognito) and places an order with their id token."""
+    assert server.stack is not None
     response = http_client.post_json(
         f"{server.url}/orders",
-        {"customer": {"name": name, "email": email}, "items": ITEMS, "currency": "EUR"},
+        {"items": ITEMS, "currency": "EUR"},
+        signed_in(server.stack.customers(), email, name),
     )
     assert response.status == 201, response.text
     return str(response.json()["order_id"])

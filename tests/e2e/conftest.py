@@ -14,6 +14,7 @@ from local.http_events import HttpResponse
 from local.lambda_runtime import LocalFunction
 from local.server import LocalServer
 from local.settings import LocalStackSettings
+from tests.support.customers import signed_in
 from tests.support.polling import wait_until
 from tests.support.schemas import assert_matches_schema
 
@@ -76,16 +77,23 @@ def aws_client(server: LocalServer, service: str) -> Any:
     )
 
 
+def customer(server: LocalServer, email: str) -> dict[str, str]:
+    """``email``'s ``Authorization`` header: a real id token from moto's Cognito."""
+    assert server.stack is not None
+    return signed_in(server.stack.customers(), email)
+
+
 def place(server: LocalServer, email: str) -> str:
+    """``email``'s customer signs in and places an order over HTTP."""
     response = http_client.post_json(
         f"{server.url}/orders",
         {
-            "customer": {"name": "Ada Lovelace", "email": email},
             "items": [
                 {"sku": "MUG-01", "name": "Enamel mug", "quantity": 1, "unit_price": "12.50"}
             ],
             "currency": "EUR",
         },
+        customer(server, email),
     )
     assert response.status == 201, response.text
     return str(response.json()["order_id"])
@@ -116,5 +124,6 @@ def owner_text(server: LocalServer, order_id: str) -> str:
     return str(wait_until(find, what=f"the owner's message for {order_id}"))
 
 
-def get_order(server: LocalServer, order_id: str) -> HttpResponse:
-    return http_client.send("GET", f"{server.url}/orders/{order_id}")
+def get_order(server: LocalServer, order_id: str, email: str) -> HttpResponse:
+    """The order as its customer (``email``) reads it."""
+    return http_client.send("GET", f"{server.url}/orders/{order_id}", customer(server, email))

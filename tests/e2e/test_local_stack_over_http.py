@@ -34,7 +34,8 @@ pytestmark = pytest.mark.timeout(120)
 
 
 def test_approve_ships_and_asks_for_feedback(server: LocalServer) -> None:
-    order_id = place(server, "e2e-approve@example.com")
+    email = "e2e-approve@example.com"
+    order_id = place(server, email)
     page, result = follow(http_client.send, decision_link(owner_text(server, order_id), "approve"))
     assert page.status == 200
     assert "Enamel mug" in page.text
@@ -43,30 +44,38 @@ def test_approve_ships_and_asks_for_feedback(server: LocalServer) -> None:
 
     wait_until(lambda: emails_for(server, order_id, "how was"), what="the feedback email")
     assert len(emails_for(server, order_id)) == 3
-    wait_until(lambda: get_order(server, order_id).json_status() == "feedback_requested")
+    wait_until(lambda: get_order(server, order_id, email).json_status() == "feedback_requested")
 
 
 def test_reject_deletes_the_order_and_tells_the_customer(server: LocalServer) -> None:
-    order_id = place(server, "e2e-reject@example.com")
+    email = "e2e-reject@example.com"
+    order_id = place(server, email)
     _, result = follow(http_client.send, decision_link(owner_text(server, order_id), "reject"))
     assert result is not None
     assert result.status == 200
 
     cancelled = wait_until(lambda: emails_for(server, order_id, "cancelled"), what="cancellation")
     assert "could not fulfil" in (cancelled[0]["html"] or cancelled[0]["text"])
-    wait_until(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+    wait_until(
+        lambda: get_order(server, order_id, email).status == 404,
+        what="the order to be deleted",
+    )
     assert emails_for(server, order_id, "shipped") == []
 
 
 def test_timeout_cancels_and_a_late_click_says_so(server: LocalServer) -> None:
-    order_id = place(server, "e2e-timeout@example.com")
+    email = "e2e-timeout@example.com"
+    order_id = place(server, email)
     approve = decision_link(owner_text(server, order_id), "approve")
 
     cancelled = wait_until(
         lambda: emails_for(server, order_id, "cancelled"), timeout=40, what="the timeout"
     )
     assert "did not confirm your order in time" in (cancelled[0]["html"] or cancelled[0]["text"])
-    wait_until(lambda: get_order(server, order_id).status == 404, what="the order to be deleted")
+    wait_until(
+        lambda: get_order(server, order_id, email).status == 404,
+        what="the order to be deleted",
+    )
 
     page, result = follow(http_client.send, approve)
     assert result is None
@@ -274,7 +283,10 @@ def test_one_click_unsubscribe_stops_the_next_feedback_request(server: LocalServ
     second = place(server, "e2e-unsubscribe@example.com")
     follow(http_client.send, decision_link(owner_text(server, second), "approve"))
     wait_until(
-        lambda: get_order(server, second).json_status() == "feedback_requested",
+        lambda: (
+            get_order(server, second, "e2e-unsubscribe@example.com").json_status()
+            == "feedback_requested"
+        ),
         timeout=40,
         what="the second order's journey",
     )

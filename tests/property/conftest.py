@@ -36,6 +36,7 @@ from services.common.wiring import HttpRoute
 from services.orders.handlers import api
 from services.orders.wiring import WIRING as ORDERS
 from tests.support.context import FakeLambdaContext
+from tests.support.customers import ADA, authorizer_context
 from tests.support.events import sqs_event
 from tests.support.orders import example
 from tests.unit.approvals.fakes import StaticKeyring
@@ -73,7 +74,10 @@ class OrdersApi:
         return "OrdersApi(<orders on moto>)"
 
     def call(self, request: HttpRequest, route: HttpRoute, params: dict[str, str]) -> HttpResponse:
+        """As a signed-in customer: API Gateway's authorizer accepted their id token (its
+        refusals are the auth properties' business, tests/property/test_orders_api_auth.py)."""
         event = http_api_event(request, route, params)
+        event["requestContext"]["authorizer"] = authorizer_context(ADA)
         return parse_response(api.lambda_handler(event, lambda_context("orders-api")))
 
     def count(self, table: str) -> int:

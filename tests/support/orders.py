@@ -40,9 +40,9 @@ def example(
 
 
 def order_body(**overrides: Any) -> dict[str, Any]:
-    """What a customer POSTs to /orders: two lines, 2 x 4.50 + 1 x 12.00 = 21.00 EUR."""
+    """What a signed-in customer POSTs to /orders (who they are comes from their token): two
+    lines, 2 x 4.50 + 1 x 12.00 = 21.00 EUR."""
     body: dict[str, Any] = {
-        "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
         "items": [
             {"sku": "TEA-01", "name": "Earl Grey, 100 g", "quantity": 2, "unit_price": "4.50"},
             {"sku": "MUG-7", "name": "Stoneware mug", "quantity": 1, "unit_price": "12.00"},

@@ -2,8 +2,9 @@
 answers it as the mix says and follows it to its last email, then takes the next order (a
 closed loop: at most ``concurrency`` orders are being worked on at any time).
 
-Everything goes over HTTP as a person's browser would: ``POST /orders`` with an
-Idempotency-Key, the owner's link opened (GET) and its form submitted (POST). A 5xx answer
+Everything goes over HTTP as a person's browser would: the customer signs in (moto's
+Cognito), then ``POST /orders`` with their id token and an Idempotency-Key, the owner's
+link opened (GET) and its form submitted (POST). A 5xx answer
 (an injected failure, or a decision recorded but not yet published) is retried, as a client
 would, and counted.
 """
@@ -13,11 +14,12 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 
 from local import http_client
+from local.customers import CustomerDirectory, bearer, new_password
 from local.http_events import HttpResponse
 from local.links import decision_link, follow
 from local.ses_events import BOUNCE_ADDRESS
@@ -58,6 +60,7 @@ class Journey:
     decided_at: datetime | None = None  # when the decision's POST returned
     http_retries: int = 0
     error: str = ""  # what broke the client, if anything did
+    auth: dict[str, str] = field(default_factory=dict)  # the customer's Authorization header
 
 
 def journeys_for(
@@ -93,13 +96,16 @@ def _retrying(journey: Journey, call: Callable[[], HttpResponse]) -> HttpRespons
     raise AssertionError("unreachable")
 
 
+def sign_in(customers: CustomerDirectory, journey: Journey) -> None:
+    """The journey's customer is created (email verified) and signs in."""
+    password = new_password()
+    customers.add(journey.email, f"Bench Customer {journey.index}", password)
+    journey.auth = bearer(customers.id_token(journey.email, password))
+
+
 def place(base_url: str, journey: Journey) -> bool:
-    payload = {
-        "customer": {"name": f"Bench Customer {journey.index}", "email": journey.email},
-        "items": ITEMS,
-        "currency": "EUR",
-    }
-    headers = {"idempotency-key": journey.idempotency_key}
+    payload = {"items": ITEMS, "currency": "EUR"}
+    headers = {"idempotency-key": journey.idempotency_key, **journey.auth}
     journey.post_started = time.time()
     response = _retrying(
         journey, lambda: http_client.post_json(f"{base_url}/orders", payload, headers)
@@ -150,11 +156,18 @@ def answer(watch: MailWatch, journey: Journey, wait_seconds: float) -> None:
 
 
 def run_journey(
-    base_url: str, watch: MailWatch, journey: Journey, wait_seconds: float, end_seconds: float
+    base_url: str,
+    watch: MailWatch,
+    journey: Journey,
+    wait_seconds: float,
+    end_seconds: float,
+    *,
+    customers: CustomerDirectory,
 ) -> None:
-    """Place, answer, and follow the order to its last email (an order left to time out
-    is not followed: its window is a wait, not work)."""
+    """Sign in, place, answer, and follow the order to its last email (an order left to time
+    out is not followed: its window is a wait, not work)."""
     try:
+        sign_in(customers, journey)
         if place(base_url, journey):
             answer(watch, journey, wait_seconds)
         if journey.answer is Answer.RECORDED:
@@ -174,7 +187,8 @@ def resume(watch: MailWatch, journey: Journey, wait_seconds: float) -> None:
 def final_state(base_url: str, journey: Journey) -> str:
     """``deleted`` (404) or the order's status, as ``GET /orders/{id}`` says."""
     response = _retrying(
-        journey, lambda: http_client.send("GET", f"{base_url}/orders/{journey.order_id}")
+        journey,
+        lambda: http_client.send("GET", f"{base_url}/orders/{journey.order_id}", journey.auth),
     )
     if response.status == 404:
         return "deleted"

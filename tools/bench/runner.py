@@ -209,7 +209,11 @@ class BenchRun:
         wait = self.config.owner_wait_seconds
         self._started = time.monotonic()
         end = self.config.settle_seconds
-        clients = [pool.submit(run_journey, base_url, watch, j, wait, end) for j in self.journeys]
+        customers = stack.customers()
+        clients = [
+            pool.submit(run_journey, base_url, watch, j, wait, end, customers=customers)
+            for j in self.journeys
+        ]
         self._wait_for_ends(stack, watch, clients)
         self.first_pass_terminal = dict(self.terminal_at)
         self.injector.enabled = False

@@ -16,8 +16,14 @@ from pydantic import ValidationError
 
 from services.common.dynamo import is_condition_failed
 from services.common.errors import field_problems
-from services.orders.domain.ports import OrderAlreadyExistsError, StatusChange
+from services.orders.domain.ports import (
+    OrderAlreadyExistsError,
+    Position,
+    StatusChange,
+    sortable_time,
+)
 from services.orders.models import Order, OrderStatus
+from services.orders.wiring import ORDERS_BY_CUSTOMER
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -27,6 +33,8 @@ def item_from_order(order: Order) -> dict[str, Any]:
     item = order.model_dump(mode="json")
     # The rank is what conditional updates compare; the status name is what people read.
     item["status_rank"] = order.status.rank
+    # The customer index sorts on this text: fixed width in UTC, so text order is time order.
+    item["placed_at"] = sortable_time(order.placed_at)
     return item
 
 
@@ -75,6 +83,31 @@ class DynamoOrdersStore:
         # Consistent: a client that just placed an order must be able to read it back.
         item = self._table.get_item(Key={"order_id": order_id}, ConsistentRead=True).get("Item")
         return None if item is None else order_from_item(item)
+
+    def list_for_customer(
+        self, customer_id: str, *, limit: int, after: Position | None
+    ) -> tuple[list[Order], Position | None]:
+        # A global index reads eventually consistent: an order placed a moment ago may show
+        # up on the next call (reading it by id is consistent).
+        query: dict[str, Any] = {
+            "IndexName": ORDERS_BY_CUSTOMER.name,
+            "KeyConditionExpression": "customer_id = :customer",
+            "ExpressionAttributeValues": {":customer": customer_id},
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if after is not None:
+            query["ExclusiveStartKey"] = {
+                "customer_id": customer_id,
+                "placed_at": after.placed_at,
+                "order_id": after.order_id,
+            }
+        response = self._table.query(**query)
+        orders = [order_from_item(item) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        if last is None:
+            return orders, None
+        return orders, Position(placed_at=str(last["placed_at"]), order_id=str(last["order_id"]))
 
     def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
         try:

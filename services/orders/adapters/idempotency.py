@@ -27,9 +27,9 @@ Placement = Callable[[PlaceOrderRequest], dict[str, Any]]
 
 
 class IdempotentPlacement:
-    """``place`` behind an Idempotency-Key: the first call's response, for every retry."""
+    """A placement behind an Idempotency-Key: the first call's response, for every retry."""
 
-    def __init__(self, place: Placement, *, table_name: str) -> None:
+    def __init__(self, *, table_name: str) -> None:
         self.config = IdempotencyConfig(
             event_key_jmespath="idempotency_key",
             payload_validation_jmespath="request",
@@ -38,7 +38,9 @@ class IdempotentPlacement:
         )
 
         # ``attempt`` is what Powertools looks at: the key and the body it hashes.
-        def run(*, request: PlaceOrderRequest, attempt: dict[str, Any]) -> dict[str, Any]:
+        def run(
+            *, place: Placement, request: PlaceOrderRequest, attempt: dict[str, Any]
+        ) -> dict[str, Any]:
             return place(request)
 
         self._once: Callable[..., dict[str, Any]] = idempotent_function(
@@ -49,9 +51,10 @@ class IdempotentPlacement:
             key_prefix=IDEMPOTENCY_KEY_PREFIX,
         )
 
-    def __call__(self, request: PlaceOrderRequest, key: str) -> dict[str, Any]:
+    def __call__(self, request: PlaceOrderRequest, key: str, place: Placement) -> dict[str, Any]:
+        """``place(request)`` unless ``key`` was seen: then the response it gave."""
         attempt = {"idempotency_key": key, "request": request.model_dump(mode="json")}
-        return self._once(request=request, attempt=attempt)
+        return self._once(place=place, request=request, attempt=attempt)
 
 
 def _mark_replayed(response: Any, idempotent_data: DataRecord) -> Any:

@@ -24,6 +24,8 @@ def new_order_id() -> str:
 def place_order(
     request: PlaceOrderRequest,
     *,
+    customer_id: str,
+    customer: Customer,
     store: OrdersStore,
     clock: Clock,
     new_id: Callable[[], str] = new_order_id,
@@ -34,12 +36,15 @@ def place_order(
     Its OrderPlaced is not published here: the table's stream does that (the outbox), so an
     order can never exist without its event. The event's id is chosen now and stored with the
     order, so every replay of the stream record publishes the same event.
+
+    ``customer_id`` and ``customer`` come from the caller's verified identity, never the body.
     """
     now = clock()
     order = Order(
         order_id=new_id(),
         status=OrderStatus.PLACED,
-        customer=Customer.model_validate(request.customer.model_dump()),
+        customer_id=customer_id,
+        customer=customer,
         items=[LineItem.model_validate(item.model_dump()) for item in request.items],
         total=request.total,
         currency=request.currency,
@@ -51,11 +56,12 @@ def place_order(
     return order
 
 
-def get_order(order_id: str, *, store: OrdersStore) -> OrderView | None:
-    """The order, or None when there is none (never placed, or cancelled and deleted)."""
+def get_order(order_id: str, *, customer_id: str, store: OrdersStore) -> OrderView | None:
+    """The customer's order, or None when they have none by that id: never placed, cancelled
+    and deleted, or someone else's (indistinguishable, so ids reveal nothing)."""
     try:
         _ORDER_ID.validate_python(order_id)
     except ValidationError:
         return None  # not an id we could have issued: it cannot exist
     order = store.get(order_id)
-    return None if order is None else order.view()
+    return None if order is None or order.customer_id != customer_id else order.view()

@@ -5,7 +5,8 @@ rules."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -22,12 +23,37 @@ class StatusChange(StrEnum):
     MISSING = "missing"  # no such order (cancelled and deleted, or never placed)
 
 
+# When an order was placed, as the store sorts it: fixed-width UTC text, so text order is
+# time order (the customer index's sort key).
+SORTABLE_TIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$"
+
+
+def sortable_time(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a page of a customer's orders ended: the last order's placement time (as
+    ``sortable_time`` writes it) and id."""
+
+    placed_at: str
+    order_id: str
+
+
 class OrdersStore(Protocol):
     def create(self, order: Order) -> None:
         """Store a new order; raise ``OrderAlreadyExistsError`` if its id is taken."""
         ...
 
     def get(self, order_id: str) -> Order | None: ...
+
+    def list_for_customer(
+        self, customer_id: str, *, limit: int, after: Position | None
+    ) -> tuple[list[Order], Position | None]:
+        """Up to ``limit`` of the customer's orders, newest first, starting after ``after``;
+        and the position to continue from, None when there are no more."""
+        ...
 
     def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
         """Set ``status`` only if the order exists and its current status ranks lower.

@@ -8,6 +8,11 @@ body is a 409. Without the header every POST places a new order.
 
 Bad input is a 422 in Powertools' validation shape, with pydantic's message for each field,
 before anything is written.
+
+Every route sits behind API Gateway's JWT authorizer (the customers' user pool): the caller is
+the customer named by the id token's claims (``services.orders.identity``). Orders are theirs:
+another customer's order id reads as a missing one (404), and an Idempotency-Key is scoped to
+the customer who sent it.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.params import Header
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, SecurityScheme
+from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -31,17 +37,29 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from events.models import utc_now
+from events.models import Customer, utc_now
 from services.common.errors import field_errors
 from services.common.observability import count
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
+from services.orders.domain.listing import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    MAX_TOKEN_LENGTH,
+    InvalidPageTokenError,
+    Page,
+    decode_token,
+    list_orders,
+)
 from services.orders.domain.placing import get_order, place_order
 from services.orders.domain.ports import OrdersStore
+from services.orders.identity import Caller, CannotOrderError, NotSignedInError, caller
 from services.orders.models import (
     ErrorMessage,
+    OrderList,
     OrderView,
     PlaceOrderRequest,
+    UnauthorizedMessage,
     ValidationErrorBody,
 )
 from services.orders.settings import OrdersSettings
@@ -52,6 +70,20 @@ KEY_REUSED = (
     "use a new key for a new order."
 )
 KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
+UNKNOWN_PAGE = "next_token is not one this API gave out; start again without it."
+
+# The OpenAPI security scheme every route requires: the customer's Cognito id token.
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "customer": HTTPBearer(
+        bearerFormat="JWT",
+        description=(
+            "The signed-in customer's Cognito **id token** (not the access token): "
+            "`Authorization: Bearer <id token>`. API Gateway checks its issuer (the shop's "
+            "customers user pool), audience (the storefront app client), expiry and signature."
+        ),
+    )
+}
+CUSTOMER_ONLY: list[dict[str, list[str]]] = [{"customer": []}]
 
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
@@ -70,14 +102,16 @@ def dependencies() -> Dependencies:
     """Built once per execution environment, on first use (so importing stays cheap)."""
     settings = OrdersSettings.from_env()
     store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
-    place_once = IdempotentPlacement(
-        lambda request: _place(request, store), table_name=settings.orders_idempotency_table_name
-    )
+    place_once = IdempotentPlacement(table_name=settings.orders_idempotency_table_name)
     return Dependencies(store=store, place_once=place_once)
 
 
-def _place(request: PlaceOrderRequest, store: OrdersStore) -> dict[str, Any]:
-    order = place_order(request, store=store, clock=utc_now)
+def _place(
+    request: PlaceOrderRequest, caller: Caller, customer: Customer, store: OrdersStore
+) -> dict[str, Any]:
+    order = place_order(
+        request, customer_id=caller.customer_id, customer=customer, store=store, clock=utc_now
+    )
     logger.info("order placed", extra={"order_id": order.order_id})
     count(metrics, "OrderPlaced")
     return {"order": order.view().model_dump(mode="json"), "replayed": False}
@@ -91,6 +125,15 @@ def _json(description: str, model: type[BaseModel]) -> OpenAPIResponse:
 
 
 _INVALID = _json("Invalid input: one entry per field; nothing was written.", ValidationErrorBody)
+_UNAUTHORIZED = _json(
+    "No valid id token of a signed-in customer (missing, expired, or not for this API).",
+    UnauthorizedMessage,
+)
+
+
+def _caller() -> Caller:
+    """The customer calling, from the claims API Gateway's authorizer checked."""
+    return caller(app.current_event.request_context.authorizer.jwt_claim)
 
 
 @app.post(
@@ -101,9 +144,11 @@ _INVALID = _json("Invalid input: one entry per field; nothing was written.", Val
         "Stores the order in status `placed`; its OrderPlaced event follows. Send an "
         "`Idempotency-Key` to retry safely: the same key and body return the first response "
         "again (201, same order, header `Idempotent-Replayed: true`) for 24 hours; the same "
-        "key with another body is a 409."
+        "key with another body is a 409. The customer (name, email) is the signed-in one; "
+        "their email must be verified (403 otherwise)."
     ),
     tags=["orders"],
+    security=CUSTOMER_ONLY,
     responses={
         201: {
             "description": "The order, as placed.",
@@ -119,6 +164,12 @@ _INVALID = _json("Invalid input: one entry per field; nothing was written.", Val
             },
             "content": {"application/json": {"model": OrderView}},
         },
+        401: _UNAUTHORIZED,
+        403: _json(
+            "The customer cannot order yet: their email is not verified, or their profile "
+            "lacks a usable name or email. The message says which.",
+            ErrorMessage,
+        ),
         409: _json("The Idempotency-Key was used for another body.", ErrorMessage),
         422: _INVALID,
     },
@@ -135,12 +186,19 @@ def post_order(
         ),
     ] = None,
 ) -> Response[OrderView]:
+    who = _caller()
+    customer = who.customer()
     deps = dependencies()
+
+    def place(order: PlaceOrderRequest) -> dict[str, Any]:
+        return _place(order, who, customer, deps.store)
+
     if idempotency_key is None:
-        result = _place(request, deps.store)
+        result = place(request)
     else:
         try:
-            result = deps.place_once(request, idempotency_key)
+            # One customer's key can never replay another customer's order.
+            result = deps.place_once(request, f"{who.customer_id}/{idempotency_key}", place)
         except IdempotencyValidationError:
             raise ServiceError(409, KEY_REUSED) from None
         except IdempotencyAlreadyInProgressError:
@@ -156,19 +214,54 @@ def post_order(
 
 
 @app.get(
-    "/orders/<order_id>",
-    summary="Read an order",
-    description="Its status: placed, awaiting_approval, shipped, feedback_requested. "
-    "A cancelled order is deleted: 404.",
+    "/orders",
+    summary="List my orders",
+    description="The signed-in customer's orders, newest first, a page at a time. An order "
+    "placed a moment ago may take a second to appear here (reading it by id is immediate).",
     tags=["orders"],
+    security=CUSTOMER_ONLY,
+    responses={
+        200: _json("A page of the customer's orders.", OrderList),
+        400: _json("The next_token was not one this API gave out.", ErrorMessage),
+        401: _UNAUTHORIZED,
+        422: _INVALID,
+    },
+)
+def list_orders_route(
+    limit: Annotated[
+        int, Query(ge=1, le=MAX_PAGE_SIZE, description="How many orders per page.")
+    ] = DEFAULT_PAGE_SIZE,
+    next_token: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=MAX_TOKEN_LENGTH,
+            description="The previous page's next_token, to read the page after it.",
+        ),
+    ] = None,
+) -> OrderList:
+    who = _caller()
+    after = None if next_token is None else decode_token(next_token)
+    return list_orders(who.customer_id, Page(limit=limit, after=after), store=dependencies().store)
+
+
+@app.get(
+    "/orders/<order_id>",
+    summary="Read one of my orders",
+    description="Its status: placed, awaiting_approval, shipped, feedback_requested. "
+    "A cancelled order is deleted: 404. Another customer's order is a 404 too.",
+    tags=["orders"],
+    security=CUSTOMER_ONLY,
     responses={
         200: _json("The order.", OrderView),
-        404: _json("No such order, or it was cancelled.", ErrorMessage),
+        401: _UNAUTHORIZED,
+        404: _json("No such order of yours, or it was cancelled.", ErrorMessage),
         422: _INVALID,  # Powertools documents one for every validated route; ours is accurate
     },
 )
 def get_order_route(order_id: str) -> OrderView:
-    view = get_order(order_id, store=dependencies().store)
+    who = _caller()
+    view = get_order(order_id, customer_id=who.customer_id, store=dependencies().store)
     if view is None:
         raise NotFoundError("order not found")
     return view
@@ -187,7 +280,39 @@ def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
     )
 
 
+def not_signed_in(_: NotSignedInError) -> Response[dict[str, str]]:
+    # The very answer API Gateway's authorizer gives a token it refuses.
+    return Response(
+        status_code=401,
+        content_type=content_types.APPLICATION_JSON,
+        body={"message": "Unauthorized"},
+        headers={
+            "www-authenticate": 'Bearer error="invalid_token" '
+            'error_description="an id token of a signed-in customer is required"'
+        },
+    )
+
+
+def cannot_order(error: CannotOrderError) -> Response[dict[str, Any]]:
+    return Response(
+        status_code=403,
+        content_type=content_types.APPLICATION_JSON,
+        body={"statusCode": 403, "message": str(error)},
+    )
+
+
+def bad_page_token(_: InvalidPageTokenError) -> Response[dict[str, Any]]:
+    return Response(
+        status_code=400,
+        content_type=content_types.APPLICATION_JSON,
+        body={"statusCode": 400, "message": UNKNOWN_PAGE},
+    )
+
+
 app.exception_handler(RequestValidationError)(invalid_request)
+app.exception_handler(NotSignedInError)(not_signed_in)
+app.exception_handler(CannotOrderError)(cannot_order)
+app.exception_handler(InvalidPageTokenError)(bad_page_token)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -11,6 +11,7 @@ import pytest
 from local.http_events import HttpResponse
 from local.settings import LocalStackSettings
 from local.stack import LocalStack
+from tests.support.customers import signed_in
 from tests.support.schemas import assert_matches_schema
 
 StackFactory = Callable[..., LocalStack]
@@ -40,7 +41,6 @@ def make_stack(aws: None) -> Iterator[StackFactory]:
 
 
 ORDER = {
-    "customer": {"name": "Ada Lovelace", "email": "ada@example.com"},
     "items": [
         {"sku": "MUG-01", "name": "Enamel mug", "quantity": 2, "unit_price": "12.50"},
         {"sku": "TEA-42", "name": "Assam tea", "quantity": 1, "unit_price": "7.90"},
@@ -57,16 +57,19 @@ def send(stack: LocalStack) -> Callable[[str, str, dict[str, str], bytes], HttpR
 
 
 def place_order(stack: LocalStack, email: str = "ada@example.com") -> str:
-    order = ORDER | {"customer": {"name": "Ada Lovelace", "email": email}}
+    """``email``'s customer signs in and places the sample order."""
     response = stack.router.request(
         "POST",
         "/orders",
-        headers={"content-type": "application/json"},
-        body=json.dumps(order).encode(),
+        headers={"content-type": "application/json", **signed_in(stack.customers(), email)},
+        body=json.dumps(ORDER).encode(),
     )
     assert response.status == 201, response.text
     return str(json.loads(response.body)["order_id"])
 
 
-def get_order(stack: LocalStack, order_id: str) -> HttpResponse:
-    return stack.router.request("GET", f"/orders/{order_id}")
+def get_order(stack: LocalStack, order_id: str, email: str) -> HttpResponse:
+    """The order as its customer (``email``) reads it."""
+    return stack.router.request(
+        "GET", f"/orders/{order_id}", headers=signed_in(stack.customers(), email)
+    )

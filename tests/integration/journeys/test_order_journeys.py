@@ -68,7 +68,7 @@ def test_approved_order_is_shipped_then_feedback_requested(make_stack: StackFact
     wait_for_email(stack, order_id, "how was", timeout=30)
     assert execution_status(stack, order_id) == "SUCCEEDED"
     stack.wait_until_idle()
-    assert get_order(stack, order_id).json_status() == "feedback_requested"
+    assert get_order(stack, order_id, "approve@example.com").json_status() == "feedback_requested"
     assert len(emails(stack, order_id)) == 3
     assert [e.detail_type for e in stack.tap.for_order(order_id)] == [
         "OrderPlaced",
@@ -93,7 +93,7 @@ def test_rejected_order_is_deleted_and_customer_told(make_stack: StackFactory) -
     assert "could not fulfil" in cancelled.body
     assert execution_status(stack, order_id) == "SUCCEEDED"
     stack.wait_until_idle()
-    assert get_order(stack, order_id).status == 404
+    assert get_order(stack, order_id, "reject@example.com").status == 404
     assert not [m for m in emails(stack, order_id) if "shipped" in m.subject.lower()]
     rejected = stack.tap.for_order(order_id, "OrderRejected")
     assert [e.detail["data"]["comment"] for e in rejected] == ["Out of stock"]
@@ -112,7 +112,7 @@ def test_unanswered_order_times_out_and_late_click_shows_cancelled(
     assert "did not confirm your order in time" in cancelled.body
     assert execution_status(stack, order_id) == "SUCCEEDED"
     stack.wait_until_idle()
-    assert get_order(stack, order_id).status == 404
+    assert get_order(stack, order_id, "timeout@example.com").status == 404
 
     page, result = follow(send(stack), decision_link(message.body, "approve"))
     assert result is None, "a cancelled approval offers no form"
@@ -192,4 +192,4 @@ def test_every_event_delivered_twice_changes_nothing(make_stack: StackFactory) -
     assert [e["name"] for e in executions].count(order_id) == 1
     second_run = stack.tap.for_order(order_id)[len(first_run) :]
     assert sorted(e.detail_type for e in second_run) == sorted(e.detail_type for e in first_run)
-    assert get_order(stack, order_id).json_status() == "feedback_requested"
+    assert get_order(stack, order_id, "twice@example.com").json_status() == "feedback_requested"

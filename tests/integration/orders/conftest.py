@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
+from urllib.parse import urlencode
 
 import boto3
 import pytest
@@ -20,6 +21,7 @@ from services.common.wiring import HttpApiTrigger, HttpRoute
 from services.orders.handlers import api, outbox, status
 from services.orders.wiring import WIRING
 from tests.support.context import FakeLambdaContext
+from tests.support.customers import ADA, authorizer_context
 
 ROUTES = next(f.trigger.routes for f in WIRING.functions if isinstance(f.trigger, HttpApiTrigger))
 
@@ -43,7 +45,13 @@ def orders(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProvisionedSe
 
 @dataclass
 class Http:
-    """The API as a client sees it: status, headers and JSON body of each response."""
+    """The API as a signed-in customer's client sees it: status, headers and JSON body of each
+    response. ``claims`` are the id token's, as API Gateway's authorizer hands them over."""
+
+    claims: dict[str, str] | None = field(default_factory=lambda: ADA)
+
+    def as_customer(self, claims: dict[str, str] | None) -> Http:
+        return Http(claims)
 
     def post(self, body: Any, *, idempotency_key: str | None = None) -> HttpResponse:
         headers = {"idempotency-key": idempotency_key} if idempotency_key is not None else {}
@@ -52,20 +60,32 @@ class Http:
     def get(self, order_id: str) -> HttpResponse:
         return self.send("GET", f"/orders/{order_id}")
 
+    def list(self, **query: str | int) -> HttpResponse:
+        return self.send("GET", "/orders", query=urlencode(query))
+
     def send(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+        query: str = "",
     ) -> HttpResponse:
         """``body`` is JSON-encoded unless it is already a string (to send malformed JSON)."""
         raw = "" if body is None else body if isinstance(body, str) else json.dumps(body)
         request = HttpRequest(
             method,
             path,
+            query,
             headers={"content-type": "application/json", **(headers or {})},
             body=raw.encode("utf-8"),
         )
         # API Gateway forwards only declared routes; an undeclared one still reaches the code.
         route, parameters = match_route(ROUTES, method, path) or (HttpRoute(method, path), {})
-        return self.call(http_api_event(request, route, parameters))
+        event = http_api_event(request, route, parameters)
+        if self.claims is not None:
+            event["requestContext"]["authorizer"] = authorizer_context(self.claims)
+        return self.call(event)
 
     @staticmethod
     def call(event: dict[str, Any]) -> HttpResponse:

@@ -7,7 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from services.orders.domain.ports import OrderAlreadyExistsError, StatusChange
+from services.orders.domain.ports import (
+    OrderAlreadyExistsError,
+    Position,
+    StatusChange,
+    sortable_time,
+)
 from services.orders.models import Order, OrderStatus
 
 
@@ -22,6 +27,24 @@ class InMemoryOrdersStore:
 
     def get(self, order_id: str) -> Order | None:
         return self.orders.get(order_id)
+
+    def list_for_customer(
+        self, customer_id: str, *, limit: int, after: Position | None
+    ) -> tuple[list[Order], Position | None]:
+        def position(order: Order) -> Position:
+            return Position(sortable_time(order.placed_at), order.order_id)
+
+        def key(order: Order) -> tuple[str, str]:
+            return (position(order).placed_at, order.order_id)
+
+        mine = sorted(
+            (o for o in self.orders.values() if o.customer_id == customer_id), key=key, reverse=True
+        )
+        if after is not None:
+            mine = [o for o in mine if key(o) < (after.placed_at, after.order_id)]
+        page = mine[:limit]
+        more = len(mine) > limit
+        return page, position(page[-1]) if more else None
 
     def advance_status(self, order_id: str, status: OrderStatus, at: datetime) -> StatusChange:
         current = self.orders.get(order_id)

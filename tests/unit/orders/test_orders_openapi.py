@@ -16,14 +16,17 @@ def test_the_committed_openapi_document_is_current() -> None:
     )
 
 
-def test_the_document_describes_both_routes_and_their_answers() -> None:
+def test_the_document_describes_every_route_and_its_answers() -> None:
     document = json.loads(openapi.render())
 
     assert document["info"]["title"] == "shop orders API"
     post = document["paths"]["/orders"]["post"]
+    listing = document["paths"]["/orders"]["get"]
     get = document["paths"]["/orders/{order_id}"]["get"]
-    assert set(post["responses"]) == {"201", "409", "422"}
-    assert set(get["responses"]) == {"200", "404", "422"}
+    assert set(post["responses"]) == {"201", "401", "403", "409", "422"}
+    assert set(listing["responses"]) == {"200", "400", "401", "422"}
+    assert set(get["responses"]) == {"200", "401", "404", "422"}
+    assert [p["name"] for p in listing["parameters"]] == ["limit", "next_token"]
     assert document["components"]["schemas"]["ValidationErrorBody"]["required"] == [
         "statusCode",
         "detail",
@@ -32,3 +35,14 @@ def test_the_document_describes_both_routes_and_their_answers() -> None:
     request = document["components"]["schemas"]["PlaceOrderRequest"]
     assert request["additionalProperties"] is False
     assert "total" not in request["properties"]
+    assert "customer" not in request["properties"]
+
+
+def test_every_route_requires_the_customers_id_token() -> None:
+    document = json.loads(openapi.render())
+
+    scheme = document["components"]["securitySchemes"]["customer"]
+    assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
+    operations = [op for path in document["paths"].values() for op in path.values()]
+    assert len(operations) == 3
+    assert all(op["security"] == [{"customer": []}] for op in operations)

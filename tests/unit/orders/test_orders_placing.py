@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -13,9 +14,10 @@ from services.orders.domain.ports import OrderAlreadyExistsError
 from services.orders.models import OrderStatus
 from tests.support.orders import PLACED_AT
 from tests.unit.orders.fake_store import InMemoryOrdersStore
-from tests.unit.orders.samples import request
+from tests.unit.orders.samples import CUSTOMER, CUSTOMER_ID, request
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
+WHO: dict[str, Any] = {"customer_id": CUSTOMER_ID, "customer": CUSTOMER}
 
 
 def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
@@ -24,6 +26,8 @@ def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
 
     order = place_order(
         request(),
+        customer_id=CUSTOMER_ID,
+        customer=CUSTOMER,
         store=store,
         clock=lambda: NOW,
         new_id=lambda: "ord_test",
@@ -35,7 +39,8 @@ def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
     assert order.total == "21.00"
     assert order.placed_at == order.updated_at == NOW
     assert order.placed_event_id == event_id
-    assert order.customer.email == "ada@example.com"
+    assert order.customer == CUSTOMER
+    assert order.customer_id == CUSTOMER_ID
     assert [item.sku for item in order.items] == ["TEA-01", "MUG-7"]
 
 
@@ -48,11 +53,15 @@ def test_order_ids_are_random_and_fit_the_contract() -> None:
 
 def test_a_taken_id_is_never_overwritten() -> None:
     store = InMemoryOrdersStore()
-    first = place_order(request(), store=store, clock=lambda: NOW, new_id=lambda: "ord_same")
+    first = place_order(request(), **WHO, store=store, clock=lambda: NOW, new_id=lambda: "ord_same")
 
     with pytest.raises(OrderAlreadyExistsError):
         place_order(
-            request(currency="USD"), store=store, clock=lambda: NOW, new_id=lambda: "ord_same"
+            request(currency="USD"),
+            **WHO,
+            store=store,
+            clock=lambda: NOW,
+            new_id=lambda: "ord_same",
         )
 
     assert store.get("ord_same") == first
@@ -60,15 +69,23 @@ def test_a_taken_id_is_never_overwritten() -> None:
 
 def test_reading_an_order_shows_it_without_internals() -> None:
     store = InMemoryOrdersStore()
-    placed = place_order(request(), store=store, clock=lambda: PLACED_AT)
+    placed = place_order(request(), **WHO, store=store, clock=lambda: PLACED_AT)
 
-    view = get_order(placed.order_id, store=store)
+    view = get_order(placed.order_id, customer_id=CUSTOMER_ID, store=store)
 
     assert view is not None
     assert view.order_id == placed.order_id
     assert "placed_event_id" not in view.model_dump()
+    assert "customer_id" not in view.model_dump()
+
+
+def test_another_customers_order_reads_as_missing() -> None:
+    store = InMemoryOrdersStore()
+    placed = place_order(request(), **WHO, store=store, clock=lambda: PLACED_AT)
+
+    assert get_order(placed.order_id, customer_id="someone-else", store=store) is None
 
 
 @pytest.mark.parametrize("order_id", ["ord_missing", "not an id", "x" * 65, ""])
 def test_an_unknown_or_impossible_id_finds_nothing(order_id: str) -> None:
-    assert get_order(order_id, store=InMemoryOrdersStore()) is None
+    assert get_order(order_id, customer_id=CUSTOMER_ID, store=InMemoryOrdersStore()) is None
