@@ -22,6 +22,11 @@ class CustomerError(RuntimeError):
     """Cognito refused (no such pool, user exists, wrong password); the message says which."""
 
 
+def name_from_email(email: str) -> str:
+    """A display name when none is given: ``grace.hopper@...`` -> ``Grace Hopper``."""
+    return email.partition("@")[0].replace(".", " ").replace("-", " ").title()
+
+
 def new_password() -> str:
     # Cognito's default policy: 8+ characters with lower and upper case, a digit, a symbol.
     return f"{secrets.token_urlsafe(12)}-Aa1"

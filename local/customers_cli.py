@@ -14,6 +14,7 @@ from local.customers import (
     DEMO_PASSWORD,
     CustomerDirectory,
     CustomerError,
+    name_from_email,
     new_password,
 )
 from local.loopback import local_client
@@ -92,7 +93,7 @@ def command(args: argparse.Namespace) -> int:
     try:
         if args.customer_command == "add":
             password = args.password or new_password()
-            name = args.name or email_name(args.email)
+            name = args.name or name_from_email(args.email)
             customer_id = directory(args.moto_url).add(args.email, name, password)
             print(f"created {args.email} ({name}), customer id {customer_id}")
             if not args.password:
@@ -103,10 +104,6 @@ def command(args: argparse.Namespace) -> int:
         print(f"shop customers: {error}", file=sys.stderr)
         return 1
     return 0
-
-
-def email_name(email: str) -> str:
-    return email.partition("@")[0].replace(".", " ").title()
 
 
 def _default_moto_url() -> str:

@@ -23,6 +23,7 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 from moto.utilities.utils import load_resource
 
+from local.customers import bearer
 from local.http_events import HttpResponse
 from local.settings import LocalStackSettings
 from local.stack import LocalStack
@@ -110,14 +111,10 @@ def shop(aws: None) -> Iterator[Shop]:
             ada_access_token=tokens["AccessToken"],
             ada_order=order_id,
             grace=signed_in(customers, "grace@example.com", "Grace Hopper"),
-            unverified=_bearer(customers.id_token("ulla@example.com", PASSWORD)),
+            unverified=bearer(customers.id_token("ulla@example.com", PASSWORD)),
         )
     finally:
         stack.stop()
-
-
-def _bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
 
 
 # --- the attacks -------------------------------------------------------------------------
@@ -144,7 +141,7 @@ def _with_header(value: st.SearchStrategy[str]) -> st.SearchStrategy[Forge]:
 
 def _forged(**claims: st.SearchStrategy[Any]) -> st.SearchStrategy[Forge]:
     return st.fixed_dictionaries(claims).map(
-        lambda values: lambda shop: _bearer(shop.forged(**values))
+        lambda values: lambda shop: bearer(shop.forged(**values))
     )
 
 
@@ -152,20 +149,20 @@ def _timed(claim: str, sign: int) -> st.SearchStrategy[Forge]:
     """Ada's token with ``claim`` set that many seconds from the moment it is sent."""
     return SECONDS.map(
         lambda seconds: (
-            lambda shop: _bearer(shop.forged(**{claim: int(time.time()) + sign * seconds}))
+            lambda shop: bearer(shop.forged(**{claim: int(time.time()) + sign * seconds}))
         )
     )
 
 
 def _alg_none(shop: Shop) -> dict[str, str]:
     _, payload, _ = shop.ada_token.split(".")
-    return _bearer(f"{_b64({'alg': 'none', 'kid': 'dummy'})}.{payload}.")
+    return bearer(f"{_b64({'alg': 'none', 'kid': 'dummy'})}.{payload}.")
 
 
 def _tampered(shop: Shop) -> dict[str, str]:
     header, _, signature = shop.ada_token.split(".")
     claims = {**_claims_of(shop.ada_token), "sub": str(uuid.uuid4())}
-    return _bearer(f"{header}.{_b64(claims)}.{signature}")
+    return bearer(f"{header}.{_b64(claims)}.{signature}")
 
 
 # Tokens API Gateway's authorizer refuses (401 before the function runs), and the one it lets
@@ -182,13 +179,13 @@ NOT_SIGNED_IN: dict[str, st.SearchStrategy[Forge]] = {
     "wrong audience": _forged(aud=st.text(max_size=40)),
     "audience as a list without ours": _forged(aud=st.lists(st.text(max_size=20), max_size=3)),
     "alg none": st.just(_alg_none),
-    "alg HS256 keyed with the public key": st.just(lambda shop: _bearer(_hs256(shop))),
-    "re-signed with another key": st.just(lambda shop: _bearer(shop.forged(key=OTHER_KEY))),
+    "alg HS256 keyed with the public key": st.just(lambda shop: bearer(_hs256(shop))),
+    "re-signed with another key": st.just(lambda shop: bearer(shop.forged(key=OTHER_KEY))),
     "unknown kid": st.just(
-        lambda shop: _bearer(shop.forged(header={"alg": "RS256", "kid": "other"}))
+        lambda shop: bearer(shop.forged(header={"alg": "RS256", "kid": "other"}))
     ),
     "payload changed after signing": st.just(_tampered),
-    "access token for an id token": st.just(lambda shop: _bearer(shop.ada_access_token)),
+    "access token for an id token": st.just(lambda shop: bearer(shop.ada_access_token)),
     "id token claiming to be an access token": _forged(token_use=st.just("access")),
 }
 

@@ -3,19 +3,14 @@ moto's Cognito, sent as a storefront sends them."""
 
 from __future__ import annotations
 
-from local.customers import CustomerDirectory, bearer
+from local.customers import CustomerDirectory, bearer, name_from_email
 
 PASSWORD = "Test-Passw0rd-1"
 
 
-def name_for(email: str) -> str:
-    """A display name for a test customer: ``grace.hopper@...`` -> ``Grace Hopper``."""
-    return email.partition("@")[0].replace(".", " ").replace("-", " ").title()
-
-
 def signed_in(directory: CustomerDirectory, email: str, name: str | None = None) -> dict[str, str]:
     """The ``Authorization`` header of ``email`` (created, email verified, on first use)."""
-    directory.ensure(email, name or name_for(email), PASSWORD)
+    directory.ensure(email, name or name_from_email(email), PASSWORD)
     return bearer(directory.id_token(email, PASSWORD))
 
 
