@@ -165,3 +165,23 @@ def test_the_customer_index_is_provisioned_from_the_wiring(orders: ProvisionedSe
     (index,) = table["GlobalSecondaryIndexes"]
     assert index["IndexName"] == "by-customer"
     assert [k["AttributeName"] for k in index["KeySchema"]] == ["customer_id", "placed_at"]
+
+
+def test_the_customers_pool_is_provisioned_from_the_wiring(orders: ProvisionedService) -> None:
+    cognito = boto3.client("cognito-idp")
+    pool = orders.user_pools["customers"]
+
+    described = cognito.describe_user_pool(UserPoolId=pool.pool_id)["UserPool"]
+    client = cognito.describe_user_pool_client(
+        UserPoolId=pool.pool_id, ClientId=pool.client_ids["storefront"]
+    )["UserPoolClient"]
+
+    assert described["UsernameAttributes"] == ["email"]
+    assert described["AutoVerifiedAttributes"] == ["email"]
+    assert "ClientSecret" not in client
+    assert set(client["ExplicitAuthFlows"]) == {
+        "ALLOW_USER_SRP_AUTH",
+        "ALLOW_USER_PASSWORD_AUTH",
+        "ALLOW_REFRESH_TOKEN_AUTH",
+    }
+    assert pool.issuer == f"https://cognito-idp.us-east-1.amazonaws.com/{pool.pool_id}"
