@@ -113,7 +113,9 @@ class Order(OrderView):
     their token: whose order it is) and the id of its OrderPlaced event, fixed at creation so
     that a replayed stream record publishes the very same event."""
 
-    customer_id: CustomerId
+    # None only on orders stored before customers signed in: they finish their journey (status
+    # updates, outbox) but belong to nobody, so no caller can read them.
+    customer_id: CustomerId | None = None
     placed_event_id: UUID
 
     def view(self) -> OrderView:

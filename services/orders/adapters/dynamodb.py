@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def item_from_order(order: Order) -> dict[str, Any]:
-    item = order.model_dump(mode="json")
+    # An index key attribute cannot be NULL: an order without an owner has none at all.
+    item = order.model_dump(mode="json", exclude_none=True)
     # The rank is what conditional updates compare; the status name is what people read.
     item["status_rank"] = order.status.rank
     # The customer index sorts on this text: fixed width in UTC, so text order is time order.

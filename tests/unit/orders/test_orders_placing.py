@@ -89,3 +89,11 @@ def test_another_customers_order_reads_as_missing() -> None:
 @pytest.mark.parametrize("order_id", ["ord_missing", "not an id", "x" * 65, ""])
 def test_an_unknown_or_impossible_id_finds_nothing(order_id: str) -> None:
     assert get_order(order_id, customer_id=CUSTOMER_ID, store=InMemoryOrdersStore()) is None
+
+
+def test_an_order_without_an_owner_is_nobodys_to_read() -> None:
+    store = InMemoryOrdersStore()
+    ownerless = place_order(request(), **WHO, store=store, clock=lambda: PLACED_AT)
+    store.orders[ownerless.order_id] = ownerless.model_copy(update={"customer_id": None})
+
+    assert get_order(ownerless.order_id, customer_id=CUSTOMER_ID, store=store) is None
