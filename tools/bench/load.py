@@ -11,6 +11,7 @@ would, and counted.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from local import http_client
-from local.customers import CustomerDirectory, bearer, new_password
+from local.customers import CustomerDirectory, bearer
 from local.http_events import HttpResponse
 from local.links import decision_link, follow
 from local.ses_events import BOUNCE_ADDRESS
@@ -96,11 +97,17 @@ def _retrying(journey: Journey, call: Callable[[], HttpResponse]) -> HttpRespons
     raise AssertionError("unreachable")
 
 
+# Bench customers live only on the bench's own fresh moto; journeys that share an address (the
+# bouncing one) share its customer, so they share its password too.
+BENCH_PASSWORD = "Bench-Passw0rd-local"  # noqa: S105 - moto's Cognito, created by the bench
+_SIGN_UP = threading.Lock()  # one creation per address, even when clients race for it
+
+
 def sign_in(customers: CustomerDirectory, journey: Journey) -> None:
-    """The journey's customer is created (email verified) and signs in."""
-    password = new_password()
-    customers.add(journey.email, f"Bench Customer {journey.index}", password)
-    journey.auth = bearer(customers.id_token(journey.email, password))
+    """The journey's customer is created (email verified) if new, and signs in."""
+    with _SIGN_UP:
+        customers.ensure(journey.email, f"Bench Customer {journey.index}", BENCH_PASSWORD)
+    journey.auth = bearer(customers.id_token(journey.email, BENCH_PASSWORD))
 
 
 def place(base_url: str, journey: Journey) -> bool:
