@@ -7,10 +7,9 @@ import json
 import signal
 import sys
 import threading
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from local import dlq, events_command, http_client, keys
+from local import catalogue, dlq, events_command, http_client, keys
 from local.logs import configure
 from local.settings import (
     DEFAULT_GATEWAY_URL,
@@ -22,17 +21,17 @@ from tools import coldstart
 from tools.bench import cli as bench_cli
 from tools.cost import command as cost
 
+SAMPLE_ORDER = ("shoes:5", "socks:2")
+SAMPLE_HELP = f"one per line (default {' '.join(SAMPLE_ORDER)}); SKUs: `shop catalogue list`"
+
 
 def _item(text: str) -> dict[str, Any]:
-    """SKU:NAME:QUANTITY:UNIT_PRICE, e.g. MUG-01:Enamel mug:2:12.50"""
+    """SKU:QUANTITY, e.g. shoes:5 (names and prices come from the shop's catalogue)"""
     try:
-        sku, name, quantity, price = text.split(":")
-        Decimal(price)
-        return {"sku": sku, "name": name, "quantity": int(quantity), "unit_price": price}
-    except (ValueError, InvalidOperation):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not SKU:NAME:QUANTITY:UNIT_PRICE (e.g. MUG-01:Enamel mug:2:12.50)"
-        ) from None
+        sku, quantity = text.rsplit(":", 1)
+        return {"sku": sku, "quantity": int(quantity)}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not SKU:QUANTITY (e.g. shoes:5)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,9 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     place.add_argument("--name", default="Ada Lovelace")
     place.add_argument("--email", default="ada@example.com")
     place.add_argument(
-        "--item", type=_item, action="append", dest="items", metavar="SKU:NAME:QTY:PRICE"
+        "--item", type=_item, action="append", dest="items", metavar="SKU:QTY", help=SAMPLE_HELP
     )
-    place.add_argument("--currency", default="EUR")
     place.add_argument("--idempotency-key")
     get = order_commands.add_parser("get", help="show an order")
     get.add_argument("order_id")
@@ -88,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands.add_parser("coldstart", help="import time of each handler in fresh processes")
     )
     keys.add_parser(commands)
+    catalogue.add_parser(commands)
     return parser
 
 
@@ -142,12 +141,8 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def _orders(args: argparse.Namespace) -> int:
     if args.order_command == "place":
-        items = args.items or [_item("MUG-01:Enamel mug:1:12.50")]
-        payload = {
-            "customer": {"name": args.name, "email": args.email},
-            "items": items,
-            "currency": args.currency,
-        }
+        items = args.items or [_item(line) for line in SAMPLE_ORDER]
+        payload = {"customer": {"name": args.name, "email": args.email}, "items": items}
         headers = {"idempotency-key": args.idempotency_key} if args.idempotency_key else {}
         response = http_client.post_json(f"{args.url}/orders", payload, headers)
     else:
@@ -173,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "catalogue":
+            return catalogue.command(args)
         if args.command == "bench":
             return bench_cli.command(args, argv)
         if args.command == "dlq":

@@ -30,6 +30,8 @@ WIRING = ServiceWiring(
             partition_key="order_id",
             stream=True,  # the outbox: every new order's OrderPlaced comes from its INSERT
         ),
+        # What the shop sells: sku, name, unit_price, currency, active. Prices come from here.
+        Table(name="catalogue", env_var="ORDERS_CATALOGUE_TABLE_NAME", partition_key="sku"),
         # Powertools idempotency's default layout (key "id", expiry "expiration").
         Table(
             name="idempotency",
@@ -75,7 +77,11 @@ WIRING = ServiceWiring(
                 )
             ),
             permissions=Permissions(
-                tables={"orders": Access.READ_WRITE, "idempotency": Access.READ_WRITE}
+                tables={
+                    "orders": Access.READ_WRITE,
+                    "idempotency": Access.READ_WRITE,
+                    "catalogue": Access.READ,
+                }
             ),
             description="Orders HTTP API: place an order, read it back.",
         ),

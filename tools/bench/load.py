@@ -29,10 +29,8 @@ CANCELLED = "order_cancelled"
 LAST_EMAILS = ("feedback_request", CANCELLED)
 RETRY_PAUSE_SECONDS = 0.1
 
-ITEMS = [
-    {"sku": "MUG-01", "name": "Enamel mug", "quantity": 2, "unit_price": "12.50"},
-    {"sku": "TEA-42", "name": "Assam tea, 250 g", "quantity": 1, "unit_price": "7.90"},
-]
+# The spec's sample order, priced by the orders service from the local sample catalogue.
+ITEMS = [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}]
 
 
 class Answer(StrEnum):
@@ -97,7 +95,6 @@ def place(base_url: str, journey: Journey) -> bool:
     payload = {
         "customer": {"name": f"Bench Customer {journey.index}", "email": journey.email},
         "items": ITEMS,
-        "currency": "EUR",
     }
     headers = {"idempotency-key": journey.idempotency_key}
     journey.post_started = time.time()

@@ -7,7 +7,7 @@ differs only in status code would make clients branch for nothing. The same key 
 body is a 409. Without the header every POST places a new order.
 
 Bad input is a 422 in Powertools' validation shape, with pydantic's message for each field,
-before anything is written.
+before anything is written; so is a line the catalogue cannot price, pointing at its SKU.
 """
 
 from __future__ import annotations
@@ -34,10 +34,12 @@ from pydantic import BaseModel
 from events.models import utc_now
 from services.common.errors import field_errors
 from services.common.observability import count
+from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
+from services.orders.domain.catalogue import PricingError
 from services.orders.domain.placing import get_order, place_order
-from services.orders.domain.ports import OrdersStore
+from services.orders.domain.ports import Catalogue, OrdersStore
 from services.orders.models import (
     ErrorMessage,
     OrderView,
@@ -62,6 +64,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
 @dataclass(frozen=True)
 class Dependencies:
     store: OrdersStore
+    catalogue: Catalogue
     place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
 
 
@@ -69,15 +72,18 @@ class Dependencies:
 def dependencies() -> Dependencies:
     """Built once per execution environment, on first use (so importing stays cheap)."""
     settings = OrdersSettings.from_env()
-    store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+    dynamodb = boto3.resource("dynamodb")
+    store = DynamoOrdersStore(dynamodb.Table(settings.orders_table_name))
+    catalogue = DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name)
     place_once = IdempotentPlacement(
-        lambda request: _place(request, store), table_name=settings.orders_idempotency_table_name
+        lambda request: _place(request, store, catalogue),
+        table_name=settings.orders_idempotency_table_name,
     )
-    return Dependencies(store=store, place_once=place_once)
+    return Dependencies(store=store, catalogue=catalogue, place_once=place_once)
 
 
-def _place(request: PlaceOrderRequest, store: OrdersStore) -> dict[str, Any]:
-    order = place_order(request, store=store, clock=utc_now)
+def _place(request: PlaceOrderRequest, store: OrdersStore, catalogue: Catalogue) -> dict[str, Any]:
+    order = place_order(request, store=store, catalogue=catalogue, clock=utc_now)
     logger.info("order placed", extra={"order_id": order.order_id})
     count(metrics, "OrderPlaced")
     return {"order": order.view().model_dump(mode="json"), "replayed": False}
@@ -98,7 +104,9 @@ _INVALID = _json("Invalid input: one entry per field; nothing was written.", Val
     status_code=201,
     summary="Place an order",
     description=(
-        "Stores the order in status `placed`; its OrderPlaced event follows. Send an "
+        "Prices each SKU from the shop's catalogue and stores the order in status `placed`; "
+        "its OrderPlaced event follows. Unknown or inactive SKUs, a basket in more than one "
+        "currency and quantities over the limit are a 422 naming the SKU. Send an "
         "`Idempotency-Key` to retry safely: the same key and body return the first response "
         "again (201, same order, header `Idempotent-Replayed: true`) for 24 hours; the same "
         "key with another body is a 409."
@@ -137,7 +145,7 @@ def post_order(
 ) -> Response[OrderView]:
     deps = dependencies()
     if idempotency_key is None:
-        result = _place(request, deps.store)
+        result = _place(request, deps.store, deps.catalogue)
     else:
         try:
             result = deps.place_once(request, idempotency_key)
@@ -187,7 +195,23 @@ def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
     )
 
 
+def unpriceable(error: PricingError) -> Response[dict[str, Any]]:
+    # The same 422 shape, one entry per line at fault, pointing at its SKU.
+    return Response(
+        status_code=422,
+        content_type=content_types.APPLICATION_JSON,
+        body={
+            "statusCode": 422,
+            "detail": [
+                {"loc": ["body", "items", p.index, "sku"], "type": p.kind, "msg": p.message}
+                for p in error.problems
+            ],
+        },
+    )
+
+
 app.exception_handler(RequestValidationError)(invalid_request)
+app.exception_handler(PricingError)(unpriceable)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -5,11 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from services.orders.domain.catalogue import CatalogueEntry
 from services.orders.models import Order, OrderStatus, PlaceOrderRequest
-from tests.support.orders import PLACED_AT, order_body
+from tests.support.orders import PLACED_AT, PRICED_ITEMS, order_body
 
 ORDER_ID = "ord_00000000000000000000000000000001"
 EVENT_ID = uuid.UUID("6f1c1f7e-8a4b-4c55-9a1e-3b2c1d0e9f8a")
+
+# What the unit tests' catalogue sells: order_body()'s two lines and a few to refuse.
+CATALOGUE = (
+    CatalogueEntry(sku="TEA-01", name="Earl Grey, 100 g", unit_price="4.50", currency="EUR"),
+    CatalogueEntry(sku="MUG-7", name="Stoneware mug", unit_price="12.00", currency="EUR"),
+    CatalogueEntry(sku="HAT-3", name="Felt hat", unit_price="45.00", currency="EUR", active=False),
+    CatalogueEntry(sku="MATCHA", name="Matcha, 30 g", unit_price="1500", currency="JPY"),
+)
 
 
 def request_body(**overrides: Any) -> dict[str, Any]:
@@ -26,7 +35,7 @@ def order(status: OrderStatus = OrderStatus.PLACED, order_id: str = ORDER_ID) ->
         order_id=order_id,
         status=status,
         customer=body["customer"],
-        items=body["items"],
+        items=PRICED_ITEMS,
         total="21.00",
         currency="EUR",
         placed_at=PLACED_AT,

@@ -8,12 +8,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from services.orders.domain.catalogue import PricingError
 from services.orders.domain.placing import get_order, new_order_id, place_order
 from services.orders.domain.ports import OrderAlreadyExistsError
 from services.orders.models import OrderStatus
 from tests.support.orders import PLACED_AT
+from tests.unit.orders.fake_catalogue import InMemoryCatalogue
 from tests.unit.orders.fake_store import InMemoryOrdersStore
-from tests.unit.orders.samples import request
+from tests.unit.orders.samples import CATALOGUE, request
+
+CAT = InMemoryCatalogue(CATALOGUE)
 
 NOW = datetime(2026, 11, 21, 12, 30, tzinfo=UTC)
 
@@ -25,6 +29,7 @@ def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
     order = place_order(
         request(),
         store=store,
+        catalogue=CAT,
         clock=lambda: NOW,
         new_id=lambda: "ord_test",
         new_event_id=lambda: event_id,
@@ -36,7 +41,25 @@ def test_a_placed_order_is_stored_with_its_total_and_event_id() -> None:
     assert order.placed_at == order.updated_at == NOW
     assert order.placed_event_id == event_id
     assert order.customer.email == "ada@example.com"
-    assert [item.sku for item in order.items] == ["TEA-01", "MUG-7"]
+    assert [(i.sku, i.name, i.quantity, i.unit_price) for i in order.items] == [
+        ("TEA-01", "Earl Grey, 100 g", 2, "4.50"),
+        ("MUG-7", "Stoneware mug", 1, "12.00"),
+    ]
+    assert order.currency == "EUR"
+
+
+def test_an_order_that_cannot_be_priced_stores_nothing() -> None:
+    store = InMemoryOrdersStore()
+
+    with pytest.raises(PricingError):
+        place_order(
+            request(items=[{"sku": "NOPE", "quantity": 1}]),
+            store=store,
+            catalogue=CAT,
+            clock=lambda: NOW,
+        )
+
+    assert store.orders == {}
 
 
 def test_order_ids_are_random_and_fit_the_contract() -> None:
@@ -48,19 +71,20 @@ def test_order_ids_are_random_and_fit_the_contract() -> None:
 
 def test_a_taken_id_is_never_overwritten() -> None:
     store = InMemoryOrdersStore()
-    first = place_order(request(), store=store, clock=lambda: NOW, new_id=lambda: "ord_same")
+    first = place_order(
+        request(), store=store, catalogue=CAT, clock=lambda: NOW, new_id=lambda: "ord_same"
+    )
+    other = request(items=[{"sku": "MUG-7", "quantity": 3}])
 
     with pytest.raises(OrderAlreadyExistsError):
-        place_order(
-            request(currency="USD"), store=store, clock=lambda: NOW, new_id=lambda: "ord_same"
-        )
+        place_order(other, store=store, catalogue=CAT, clock=lambda: NOW, new_id=lambda: "ord_same")
 
     assert store.get("ord_same") == first
 
 
 def test_reading_an_order_shows_it_without_internals() -> None:
     store = InMemoryOrdersStore()
-    placed = place_order(request(), store=store, clock=lambda: PLACED_AT)
+    placed = place_order(request(), store=store, catalogue=CAT, clock=lambda: PLACED_AT)
 
     view = get_order(placed.order_id, store=store)
 

@@ -36,6 +36,7 @@ def test_the_api_serves_the_two_routes_and_cannot_publish() -> None:
     assert api.permissions.tables == {
         "orders": Access.READ_WRITE,
         "idempotency": Access.READ_WRITE,
+        "catalogue": Access.READ,  # prices are read, never written, by the public API
     }
 
 
