@@ -13,6 +13,7 @@ before anything is written; so is a line the catalogue cannot price, pointing at
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -34,6 +35,7 @@ from pydantic import BaseModel
 from events.models import utc_now
 from services.common.errors import field_errors
 from services.common.observability import count
+from services.common.request_limits import BodyLimits, body_problem
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
@@ -54,6 +56,9 @@ KEY_REUSED = (
     "use a new key for a new order."
 )
 KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
+
+# An order of 50 lines is ~5 KB and 3 levels deep; anything far beyond is not an order.
+BODY_LIMITS = BodyLimits(max_bytes=16 * 1024, max_depth=8)
 
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
@@ -127,6 +132,11 @@ _INVALID = _json("Invalid input: one entry per field; nothing was written.", Val
             },
             "content": {"application/json": {"model": OrderView}},
         },
+        400: _json(
+            f"The body is larger than {BODY_LIMITS.max_bytes} bytes or nests deeper than "
+            f"{BODY_LIMITS.max_depth} levels; it was not read.",
+            ErrorMessage,
+        ),
         409: _json("The Idempotency-Key was used for another body.", ErrorMessage),
         422: _INVALID,
     },
@@ -218,5 +228,17 @@ app.exception_handler(PricingError)(unpriceable)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if problem := body_problem(event, BODY_LIMITS):
+        # Before the resolver parses anything: its JSON parser recurses on nesting.
+        return _refused(problem)
     dependencies().place_once.config.register_lambda_context(context)
     return app.resolve(event, context)
+
+
+def _refused(message: str) -> dict[str, Any]:
+    return {
+        "statusCode": 400,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps({"statusCode": 400, "message": message}),
+        "isBase64Encoded": False,
+    }

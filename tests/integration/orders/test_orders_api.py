@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pytest
 
+from local.provision import ProvisionedService
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.domain.catalogue import MAX_QUANTITY_PER_SKU, CatalogueEntry
 from services.orders.domain.placing import place_order
 from services.orders.handlers import api
 from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
 from tests.integration.conftest import EmittedMetrics
-from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
+from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable, stream_records
 from tests.support.orders import order_body
 
 
@@ -339,3 +341,37 @@ def test_a_retry_while_the_first_request_is_still_running_is_a_409(
     assert retry.status == 409
     assert retry.body == {"statusCode": 409, "message": KEY_IN_PROGRESS}
     assert len(orders_table.items()) == 1
+
+
+# --- abuse limits ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(("[" * 50_000 + "]" * 50_000, "larger than"), id="50,000 nested arrays"),
+        pytest.param(("[" * 1000 + "]" * 1000, "nests deeper than"), id="1,000 nested arrays"),
+        pytest.param(
+            (json.dumps(order_body(extra=[[[[[[[[1]]]]]]]])), "nests deeper than"),
+            id="an order nesting deep inside",
+        ),
+        pytest.param((json.dumps(order_body(note="x" * 20_000)), "larger than"), id="20 kB"),
+    ],
+)
+def test_a_body_too_large_or_too_deep_is_a_400_before_it_is_parsed(
+    http: Http,
+    orders: ProvisionedService,
+    orders_table: OrdersTable,
+    idempotency_items: Callable[[], list[Any]],
+    case: tuple[str, str],
+) -> None:
+    body, says = case
+
+    response = http.post(body, idempotency_key=str(uuid.uuid4()))
+
+    assert response.status == 400
+    assert response.body["statusCode"] == 400
+    assert says in response.body["message"]
+    assert orders_table.items() == []
+    assert idempotency_items() == []
+    assert stream_records(orders) == []  # no outbox record: no OrderPlaced, ever

@@ -22,7 +22,7 @@ def test_the_document_describes_both_routes_and_their_answers() -> None:
     assert document["info"]["title"] == "shop orders API"
     post = document["paths"]["/orders"]["post"]
     get = document["paths"]["/orders/{order_id}"]["get"]
-    assert set(post["responses"]) == {"201", "409", "422"}
+    assert set(post["responses"]) == {"201", "400", "409", "422"}
     assert set(get["responses"]) == {"200", "404", "422"}
     assert document["components"]["schemas"]["ValidationErrorBody"]["required"] == [
         "statusCode",
