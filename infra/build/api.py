@@ -43,12 +43,29 @@ def routes(ctx: BuildContext, fn: Function, trigger: HttpApiTrigger) -> None:
             methods=[apigw.HttpMethod(route.method.upper())],
             integration=integration,
         )
+    _throttle_routes(ctx, trigger)
     suppress(
         api,
         "APIG4",
         "The routes are public by design: shop customers call them without signing in; "
         "the handler validates every request and the stage is throttled.",
     )
+
+
+def _throttle_routes(ctx: BuildContext, trigger: HttpApiTrigger) -> None:
+    """Per-route limits from the wiring, on top of the stage's default (CDK's HttpStage has
+    no route settings: they go on its CloudFormation resource)."""
+    assert ctx.out.http_stage is not None
+    stage = ctx.out.http_stage.node.default_child
+    assert isinstance(stage, apigw.CfnStage)
+    settings = dict(stage.route_settings or {})
+    for route in trigger.routes:
+        if route.throttle is not None:
+            settings[route.key] = {
+                "ThrottlingRateLimit": route.throttle.rate_limit,
+                "ThrottlingBurstLimit": route.throttle.burst_limit,
+            }
+    stage.route_settings = settings or None
 
 
 def function_url(ctx: BuildContext, fn: Function) -> None:

@@ -17,6 +17,7 @@ from services.common.wiring import (
     StreamTrigger,
     Subscription,
     Table,
+    Throttle,
     event_pattern,
 )
 from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
@@ -72,10 +73,12 @@ WIRING = ServiceWiring(
             handler="services.orders.handlers.api.lambda_handler",
             trigger=HttpApiTrigger(
                 routes=(
-                    HttpRoute(method="POST", path="/orders"),
-                    HttpRoute(method="GET", path="/orders/{order_id}"),
+                    # Placing writes and sends email: a tighter bucket than reading.
+                    HttpRoute(method="POST", path="/orders", throttle=Throttle(10, 20)),
+                    HttpRoute(method="GET", path="/orders/{order_id}", throttle=Throttle(50, 100)),
                 )
             ),
+            reserved_concurrency=20,
             permissions=Permissions(
                 tables={
                     "orders": Access.READ_WRITE,
