@@ -64,7 +64,10 @@ def read_form(body: str | None, is_base64_encoded: bool) -> DecisionForm | None:
         if name in fields:
             return None  # one value per field, or the request is not ours
         fields[name] = value
-    comment = fields.get("comment", "").strip() or None
+    # A textarea sends its line breaks as CR LF: a comment typed on several lines is kept on
+    # one. Any other control or separator character is refused with the contract's rules.
+    typed = fields.get("comment", "").replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    comment = typed.strip() or None
     if comment is not None:
         try:
             # The contract's rules for text people type: a comment that breaks them could

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Collection, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
 
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem call
 MAX_ATTEMPTS = 5  # rounds for keys DynamoDB hands back unprocessed (throttling)
+BACKOFF_SECONDS = 0.025
 
 
 class MalformedCatalogueItemError(ValueError):
@@ -46,7 +48,9 @@ class DynamoCatalogue:
 
     def _batch(self, keys: list[dict[str, str]]) -> Iterator[Mapping[str, Any]]:
         request: dict[str, Any] = {self._table_name: {"Keys": keys}}
-        for _ in range(MAX_ATTEMPTS):
+        for attempt in range(MAX_ATTEMPTS):
+            if attempt:
+                time.sleep(BACKOFF_SECONDS * 2**attempt)  # AWS's advice for unprocessed keys
             response = self._dynamodb.batch_get_item(RequestItems=request)
             yield from response["Responses"].get(self._table_name, [])
             request = dict(response.get("UnprocessedKeys") or {})

@@ -1,5 +1,6 @@
 """The owner's comment follows the contract's rules for text people type: what could not
-be published is refused before anything is recorded."""
+be published is refused before anything is recorded. The textarea's own line breaks (CR LF)
+are the one exception: they become spaces, so a comment typed on two lines is kept."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from tests.integration.approvals.test_approvals_service import (
 
 @pytest.mark.parametrize(
     "comment",
-    ["fine\r\nURGENT: refund to https://evil.test", "ok\x00", "ship \u202eyadot\u202c", "a\u2028b"],
-    ids=["CR/LF", "NUL", "bidi override", "line separator"],
+    ["ok\x00", "ship \u202eyadot\u202c", "a\u2028b", "a\x0bb", "a\u200bb"],
+    ids=["NUL", "bidi override", "line separator", "vertical tab", "zero-width space"],
 )
 def test_a_comment_with_control_or_bidi_characters_decides_nothing(
     approvals: Approvals, comment: str
@@ -33,11 +34,12 @@ def test_a_comment_with_control_or_bidi_characters_decides_nothing(
     assert approvals.bus_events() == []
 
 
-def test_a_comment_is_published_folded(approvals: Approvals) -> None:
+def test_a_comment_is_published_folded_on_one_line(approvals: Approvals) -> None:
     links = owner_links(approvals, "ord_comment_ok")
     fields = form_fields(approvals.open(links["approve"]))
+    typed = "  Ship\t\ttoday,\r\n\r\n  please "  # as a textarea sends two lines
 
-    approvals.submit(links["approve"], fields | {"comment": "  Ship\t\ttoday,   please "})
+    approvals.submit(links["approve"], fields | {"comment": typed})
 
     [event] = approvals.bus_events()
     approved = event.typed()
