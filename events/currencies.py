@@ -12,3 +12,17 @@ ISO_4217_CODES: frozenset[str] = frozenset(
     ZMW ZWG
     """.split()
 )
+
+# ISO 4217 minor units (the exponent) of the codes above that do not use two decimals;
+# every other code has two. From the ISO 4217 list one (the "Minor unit" column).
+_MINOR_UNITS_NOT_TWO: dict[str, int] = {
+    **dict.fromkeys("BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX VND VUV XAF XOF XPF".split(), 0),
+    **dict.fromkeys("BHD IQD JOD KWD LYD OMR TND".split(), 3),
+}
+
+
+def minor_units(code: str) -> int:
+    """How many decimals an amount in ``code`` has: 0 for JPY, 2 for EUR, 3 for KWD."""
+    if code not in ISO_4217_CODES:
+        raise KeyError(f"{code!r} is not an ISO 4217 currency code")
+    return _MINOR_UNITS_NOT_TWO.get(code, 2)

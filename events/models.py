@@ -16,6 +16,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     EmailStr,
     Field,
@@ -23,6 +24,7 @@ from pydantic import (
 )
 
 from events.currencies import ISO_4217_CODES
+from events.text import SAFE_TEXT_PATTERN, fold, safe_text
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MONEY_PATTERN = r"^(0|[1-9][0-9]{0,8})(\.[0-9]{1,2})?$"
@@ -50,12 +52,54 @@ Money = Annotated[
         examples=["19.90"],
     ),
 ]
+Sku = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
 Currency = Annotated[
     str,
     Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.", examples=["EUR"]),
     AfterValidator(_iso_currency),
 ]
-Comment = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _fold_text(value: Any) -> Any:
+    return fold(value) if isinstance(value, str) else value  # other types fail as str
+
+
+def _sendable_by_ses(address: str) -> str:
+    # SES sends 7-bit addresses only: no SMTPUTF8, so the local part must be ASCII and the
+    # domain travels in its IDNA (xn--) form. Imported here, as EmailStr does, so only the
+    # functions that validate an address pay for email-validator.
+    import email_validator  # noqa: PLC0415
+
+    try:
+        checked = email_validator.validate_email(
+            address, check_deliverability=False, allow_smtputf8=False
+        )
+    except email_validator.EmailNotValidError as error:
+        raise ValueError(f"not an address email can be sent to: {error}") from None
+    return str(checked.ascii_email)
+
+
+SafeText = Annotated[
+    str,
+    BeforeValidator(_fold_text),
+    AfterValidator(safe_text),
+    Field(
+        description=(
+            "Text people typed, as the shop shows it: NFC, single spaces, trimmed; no control, "
+            "format (bidi, zero-width) or line-separator characters."
+        ),
+        json_schema_extra={"pattern": SAFE_TEXT_PATTERN},
+    ),
+]
+EmailAddress = Annotated[
+    EmailStr,
+    AfterValidator(_sendable_by_ses),
+    Field(
+        max_length=254,
+        description="An address SES can send to: ASCII local part, domain in its IDNA form.",
+    ),
+]
+Comment = Annotated[SafeText, Field(min_length=1, max_length=500)]
 
 
 def utc_now() -> datetime:
@@ -83,13 +127,13 @@ class Metadata(ContractModel):
 
 
 class Customer(ContractModel):
-    name: str = Field(min_length=1, max_length=200)
-    email: EmailStr = Field(max_length=254)
+    name: Annotated[SafeText, Field(min_length=1, max_length=200)]
+    email: EmailAddress
 
 
 class LineItem(ContractModel):
-    sku: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-    name: str = Field(min_length=1, max_length=200)
+    sku: Sku
+    name: Annotated[SafeText, Field(min_length=1, max_length=200)]
     quantity: int = Field(ge=1, le=1000)
     unit_price: Money
 

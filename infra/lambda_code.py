@@ -44,7 +44,7 @@ POWERTOOLS_SSM_PREFIX = "/aws/service/powertools/python/x86_64/python3.12"
 # What functions import or read at run time, and nothing else: the contract's runtime part
 # and the services' Python and templates. Glob rules, applied in order, the last match wins;
 # a pattern without "/" matches any path's last part.
-RUNTIME_EVENTS_MODULES = ("__init__.py", "models.py", "publisher.py", "currencies.py")
+RUNTIME_EVENTS_MODULES = ("__init__.py", "models.py", "publisher.py", "currencies.py", "text.py")
 SOURCE_EXCLUDES = [
     "*",
     "!events",

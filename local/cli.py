@@ -7,11 +7,10 @@ import json
 import signal
 import sys
 import threading
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from local import customers_cli, dlq, events_command, http_client, keys
+from local import catalogue, customers_cli, dlq, events_command, http_client, keys
 from local.customers import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, CustomerError, bearer
 from local.logs import configure
 from local.settings import (
@@ -24,17 +23,17 @@ from tools import coldstart
 from tools.bench import cli as bench_cli
 from tools.cost import command as cost
 
+SAMPLE_ORDER = ("shoes:5", "socks:2")
+SAMPLE_HELP = f"one per line (default {' '.join(SAMPLE_ORDER)}); SKUs: `shop catalogue list`"
+
 
 def _item(text: str) -> dict[str, Any]:
-    """SKU:NAME:QUANTITY:UNIT_PRICE, e.g. MUG-01:Enamel mug:2:12.50"""
+    """SKU:QUANTITY, e.g. shoes:5 (names and prices come from the shop's catalogue)"""
     try:
-        sku, name, quantity, price = text.split(":")
-        Decimal(price)
-        return {"sku": sku, "name": name, "quantity": int(quantity), "unit_price": price}
-    except (ValueError, InvalidOperation):
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not SKU:NAME:QUANTITY:UNIT_PRICE (e.g. MUG-01:Enamel mug:2:12.50)"
-        ) from None
+        sku, quantity = text.rsplit(":", 1)
+        return {"sku": sku, "quantity": int(quantity)}
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not SKU:QUANTITY (e.g. shoes:5)") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,9 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     order_commands = orders.add_subparsers(dest="order_command", required=True)
     place = order_commands.add_parser("place", help="place an order")
     place.add_argument(
-        "--item", type=_item, action="append", dest="items", metavar="SKU:NAME:QTY:PRICE"
+        "--item", type=_item, action="append", dest="items", metavar="SKU:QTY", help=SAMPLE_HELP
     )
-    place.add_argument("--currency", default="EUR")
     place.add_argument("--idempotency-key")
     get = order_commands.add_parser("get", help="show one of the customer's orders")
     get.add_argument("order_id")
@@ -98,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         commands.add_parser("coldstart", help="import time of each handler in fresh processes")
     )
     keys.add_parser(commands)
+    catalogue.add_parser(commands)
     return parser
 
 
@@ -162,8 +161,8 @@ def _orders(args: argparse.Namespace) -> int:
         print(f"could not sign in as {args.email}: {error}", file=sys.stderr)
         return 1
     if args.order_command == "place":
-        items = args.items or [_item("MUG-01:Enamel mug:1:12.50")]
-        payload = {"items": items, "currency": args.currency}
+        items = args.items or [_item(line) for line in SAMPLE_ORDER]
+        payload = {"items": items}
         headers = {"idempotency-key": args.idempotency_key} if args.idempotency_key else {}
         response = http_client.post_json(f"{args.url}/orders", payload, headers | auth)
     elif args.order_command == "list":
@@ -194,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return pe
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "catalogue":
+            return catalogue.command(args)
         if args.command == "bench":
             return bench_cli.command(args, argv)
         if args.command == "dlq":

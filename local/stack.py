@@ -18,6 +18,7 @@ from typing import Any
 
 import boto3
 
+from local import catalogue
 from local.bus_tap import BusTap
 from local.customers import CustomerDirectory
 from local.event_sources import (
@@ -44,6 +45,8 @@ from services.common.wiring import (
     SqsTrigger,
     StreamTrigger,
 )
+from services.orders.adapters.catalogue import DynamoCatalogue
+from services.orders.wiring import WIRING as ORDERS
 
 log = logging.getLogger("shop.local")
 
@@ -114,6 +117,13 @@ class LocalStack:
         for wiring in self.services:
             self.provisioned[wiring.name] = provisioner.provision(wiring)
         self._export(self._merged_environment())
+        self._seed_catalogue()
+
+    def _seed_catalogue(self) -> None:
+        """The sample catalogue (shoes, socks, ...), so orders can be placed right away."""
+        if orders := self.provisioned.get(ORDERS.name):
+            dynamodb = boto3.resource("dynamodb", region_name=self.settings.region)
+            catalogue.seed(DynamoCatalogue(dynamodb, orders.tables[catalogue.TABLE]))
 
     def _merged_environment(self) -> dict[str, str]:
         merged: dict[str, str] = {}

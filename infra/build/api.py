@@ -46,6 +46,7 @@ def routes(ctx: BuildContext, fn: Function, trigger: HttpApiTrigger) -> None:
             integration=integration,
             authorizer=authorizer,
         )
+    _throttle_routes(ctx, trigger)
     if authorizer is None:
         suppress(
             api,
@@ -70,6 +71,22 @@ def _jwt_authorizer(
         jwt_audience=[client.user_pool_client_id],
         identity_source=["$request.header.Authorization"],
     )
+
+
+def _throttle_routes(ctx: BuildContext, trigger: HttpApiTrigger) -> None:
+    """Per-route limits from the wiring, on top of the stage's default (CDK's HttpStage has
+    no route settings: they go on its CloudFormation resource)."""
+    assert ctx.out.http_stage is not None
+    stage = ctx.out.http_stage.node.default_child
+    assert isinstance(stage, apigw.CfnStage)
+    settings = dict(stage.route_settings or {})
+    for route in trigger.routes:
+        if route.throttle is not None:
+            settings[route.key] = {
+                "ThrottlingRateLimit": route.throttle.rate_limit,
+                "ThrottlingBurstLimit": route.throttle.burst_limit,
+            }
+    stage.route_settings = settings or None
 
 
 def function_url(ctx: BuildContext, fn: Function) -> None:

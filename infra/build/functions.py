@@ -128,6 +128,7 @@ def _function(
         role=role,
         log_group=log_group,
         tracing=lambda_.Tracing.ACTIVE,
+        reserved_concurrent_executions=fn.reserved_concurrency,
     )
     suppress(
         created,

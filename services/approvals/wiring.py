@@ -99,6 +99,8 @@ WIRING = ServiceWiring(
                 put_events=True,
             ),
             description="The owner's decision page: GET shows the order, POST records it.",
+            # A public URL with no throttle of its own: one owner needs a handful at most.
+            reserved_concurrency=5,
         ),
     ),
 )

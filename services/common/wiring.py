@@ -5,6 +5,10 @@ resources from these declarations and the local stack (``local/``) provisions th
 moto, so the two cannot drift apart. Names here are logical; each side turns them into
 physical names (``<prefix>-<service>-<name>``) and hands them to the functions through the
 environment variables the declarations name.
+
+Two declarations are cloud-only and the local stack ignores them: per-route throttling
+(``HttpRoute.throttle``) and ``Function.reserved_concurrency``. Locally one client drives the
+stack and every function already runs one invocation at a time.
 """
 
 from __future__ import annotations
@@ -200,9 +204,24 @@ class ScheduleTrigger:
 
 
 @dataclass(frozen=True)
+class Throttle:
+    """Steady requests per second and burst for one HTTP API route (API Gateway's token
+    bucket); past it clients get 429 before the function runs."""
+
+    rate_limit: float
+    burst_limit: int
+
+
+@dataclass(frozen=True)
 class HttpRoute:
     method: str
     path: str  # API Gateway style, e.g. /orders/{order_id}
+    throttle: Throttle | None = None  # None: the stage's default limits
+
+    @property
+    def key(self) -> str:
+        """API Gateway's route key, e.g. ``POST /orders``."""
+        return f"{self.method.upper()} {self.path}"
 
 
 @dataclass(frozen=True)
@@ -277,6 +296,9 @@ class Function:
     memory_mb: int = 256
     # Fixed, non-resource settings; the metrics namespace unless a function says otherwise.
     environment: dict[str, str] = field(default_factory=_observability_environment)
+    # Concurrent executions kept for this function and never exceeded: a flood of public
+    # requests is throttled here instead of starving the account's other functions.
+    reserved_concurrency: int | None = None
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,14 @@ silently dropped data.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from events.models import MONEY_PATTERN, Currency, Customer, LineItem, Money, OrderId
+from events.models import Currency, Customer, LineItem, Money, OrderId, Sku
+from services.orders.domain.catalogue import MAX_QUANTITY_PER_SKU
 
 # A customer's id: the ``sub`` claim Cognito puts in their tokens (a UUID there).
 CustomerId = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.:-]+$")]
@@ -40,23 +39,22 @@ class OrderStatus(StrEnum):
         return list(OrderStatus).index(self)
 
 
-def order_total(items: list[LineItem]) -> str:
-    """The sum of quantity x unit price, as a contract Money string (no exponent notation)."""
-    total = sum((Decimal(item.unit_price) * item.quantity for item in items), Decimal(0))
-    return format(total, "f")
-
-
 # --- request -----------------------------------------------------------------------------
 
 
-class LineItemInput(LineItem):
-    """The contract's line item (same limits), closed to unknown fields."""
+class OrderLineInput(BaseModel):
+    """A SKU and how many: names and prices come from the catalogue, never the client."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    sku: Sku
+    quantity: int = Field(
+        ge=1, description=f"At most {MAX_QUANTITY_PER_SKU} per SKU (checked when priced)."
+    )
 
 
 class PlaceOrderRequest(BaseModel):
-    """What a customer sends to place an order. The server computes the id and the total;
+    """What a customer sends to place an order. The server prices it and computes the id;
     who the customer is comes from their id token, never from the body."""
 
     model_config = ConfigDict(
@@ -66,28 +64,13 @@ class PlaceOrderRequest(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "items": [
-                        {"sku": "TEA-01", "name": "Earl Grey", "quantity": 2, "unit_price": "4.50"}
-                    ],
-                    "currency": "EUR",
+                    "items": [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}],
                 }
             ]
         },
     )
 
-    items: list[LineItemInput] = Field(min_length=MIN_ITEMS, max_length=MAX_ITEMS)
-    currency: Currency
-
-    @model_validator(mode="after")
-    def _total_fits_money(self) -> Self:
-        # Each price fits the contract; their sum must too, or the OrderPlaced could not exist.
-        if not re.fullmatch(MONEY_PATTERN, self.total):
-            raise ValueError(f"the order total {self.total} is too large")
-        return self
-
-    @property
-    def total(self) -> str:
-        return order_total(list(self.items))
+    items: list[OrderLineInput] = Field(min_length=MIN_ITEMS, max_length=MAX_ITEMS)
 
 
 # --- the order as stored and shown -----------------------------------------------------

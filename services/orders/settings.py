@@ -2,7 +2,7 @@
 
 Each function reads only what it uses, so a function deployed with just its own resources'
 variables (least privilege) still starts: the outbox needs only the bus (``ServiceSettings``),
-the status consumer only the orders table, the API both tables.
+the status consumer only the orders table, the API its three tables.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class OrdersTableSettings(ServiceSettings):
 
 class OrdersSettings(OrdersTableSettings):
     orders_idempotency_table_name: str  # ORDERS_IDEMPOTENCY_TABLE_NAME
+    orders_catalogue_table_name: str  # ORDERS_CATALOGUE_TABLE_NAME
 
 
 class SweeperSettings(OrdersTableSettings):

@@ -19,6 +19,7 @@ from services.common.wiring import (
     StreamTrigger,
     Subscription,
     Table,
+    Throttle,
     UserPool,
     UserPoolClient,
     event_pattern,
@@ -38,6 +39,8 @@ WIRING = ServiceWiring(
             stream=True,  # the outbox: every new order's OrderPlaced comes from its INSERT
             indexes=(ORDERS_BY_CUSTOMER,),
         ),
+        # What the shop sells: sku, name, unit_price, currency, active. Prices come from here.
+        Table(name="catalogue", env_var="ORDERS_CATALOGUE_TABLE_NAME", partition_key="sku"),
         # Powertools idempotency's default layout (key "id", expiry "expiration").
         Table(
             name="idempotency",
@@ -91,14 +94,20 @@ WIRING = ServiceWiring(
             handler="services.orders.handlers.api.lambda_handler",
             trigger=HttpApiTrigger(
                 routes=(
-                    HttpRoute(method="POST", path="/orders"),
-                    HttpRoute(method="GET", path="/orders"),
-                    HttpRoute(method="GET", path="/orders/{order_id}"),
+                    # Placing writes and sends email: a tighter bucket than reading.
+                    HttpRoute(method="POST", path="/orders", throttle=Throttle(10, 20)),
+                    HttpRoute(method="GET", path="/orders", throttle=Throttle(50, 100)),
+                    HttpRoute(method="GET", path="/orders/{order_id}", throttle=Throttle(50, 100)),
                 ),
                 authorizer=JwtAuthorizer(user_pool="customers", client="storefront"),
             ),
+            reserved_concurrency=20,
             permissions=Permissions(
-                tables={"orders": Access.READ_WRITE, "idempotency": Access.READ_WRITE}
+                tables={
+                    "orders": Access.READ_WRITE,
+                    "idempotency": Access.READ_WRITE,
+                    "catalogue": Access.READ,
+                }
             ),
             description="Orders HTTP API: a signed-in customer places orders and reads their own.",
         ),

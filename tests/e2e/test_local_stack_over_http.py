@@ -294,3 +294,58 @@ def test_one_click_unsubscribe_stops_the_next_feedback_request(server: LocalServ
     server.stack.wait_until_idle()
     assert emails_for(server, second, "how was") == []
     assert len(emails_for(server, second, "shipped")) == 1
+
+
+def test_shop_catalogue_put_and_list_manage_what_the_api_prices(
+    server: LocalServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert server.moto is not None
+    where = ["--endpoint-url", server.moto.url, "--prefix", server.settings.prefix]
+
+    refused = cli.main(
+        [
+            "catalogue",
+            "put",
+            "kite",
+            "--name",
+            "Kite",
+            "--price",
+            "1.50",
+            "--currency",
+            "JPY",
+            *where,
+        ]
+    )
+    assert refused == 2
+    assert "JPY" in capsys.readouterr().err
+    put = cli.main(
+        [
+            "catalogue",
+            "put",
+            "kite",
+            "--name",
+            "Box  kite",
+            "--price",
+            "24.5",
+            "--currency",
+            "EUR",
+            *where,
+        ]
+    )
+    assert put == 0
+    assert cli.main(["catalogue", "list", *where]) == 0
+    listed = capsys.readouterr().out
+    assert "kite" in listed
+    assert "24.50 EUR  Box kite" in listed
+    assert "shoes" in listed
+
+    placed = http_client.post_json(
+        f"{server.url}/orders",
+        {
+            "customer": {"name": "Ada Lovelace", "email": "e2e-catalogue@example.com"},
+            "items": [{"sku": "kite", "quantity": 2}],
+        },
+    )
+    assert placed.status == 201
+    assert placed.json()["items"][0]["name"] == "Box kite"
+    assert (placed.json()["total"], placed.json()["currency"]) == ("49.00", "EUR")

@@ -1106,3 +1106,67 @@ def test_cfn_lint_is_clean_on_every_template(synthesized: Synthesized) -> None:
 
     assert len(templates) == len(SERVICES) + 2
     assert not matches, "\n".join(f"{Path(m.filename).name}: {m}" for m in matches)
+
+
+# --- abuse limits ----------------------------------------------------------------------------
+
+
+def test_each_http_route_is_throttled_as_its_wiring_says(synthesized: Synthesized) -> None:
+    wiring = load_wiring("orders")
+    template = synthesized.template(synthesized.service("orders").node.id)
+    (stage,) = resources(template, "AWS::ApiGatewayV2::Stage").values()
+
+    routes = [
+        route
+        for fn in wiring.functions
+        if isinstance(fn.trigger, HttpApiTrigger)
+        for route in fn.trigger.routes
+    ]
+    assert all(route.throttle for route in routes), "every public route has its own limits"
+    assert stage["Properties"]["RouteSettings"] == {
+        route.key: {
+            "ThrottlingRateLimit": route.throttle.rate_limit,
+            "ThrottlingBurstLimit": route.throttle.burst_limit,
+        }
+        for route in routes
+        if route.throttle
+    }
+    post = stage["Properties"]["RouteSettings"]["POST /orders"]
+    default = stage["Properties"]["DefaultRouteSettings"]
+    assert post["ThrottlingRateLimit"] < default["ThrottlingRateLimit"]
+
+
+@pytest.mark.parametrize(("service", "function"), [("orders", "api"), ("approvals", "decision")])
+def test_public_functions_have_reserved_concurrency(
+    synthesized: Synthesized, service: str, function: str
+) -> None:
+    declared = load_wiring(service).function(function).reserved_concurrency
+    stack = synthesized.service(service)
+    template = synthesized.template(stack.node.id)
+
+    props = template["Resources"][logical_id(stack.built.functions[function])]["Properties"]
+
+    assert declared is not None
+    assert props["ReservedConcurrentExecutions"] == declared
+
+
+def test_the_orders_catalogue_table_is_readable_by_the_api_only(synthesized: Synthesized) -> None:
+    stack = synthesized.service("orders")
+    template = synthesized.template(stack.node.id)
+    table = logical_id(stack.built.tables["catalogue"])
+
+    assert template["Resources"][table]["Properties"]["KeySchema"] == [
+        {"AttributeName": "sku", "KeyType": "HASH"}
+    ]
+    for name in ("api", "outbox", "status"):
+        touching = [
+            s
+            for s in role_statements(template, logical_id(stack.built.roles[name]))
+            if table in references(s.get("Resource"))
+        ]
+        actions = {a for s in touching for a in as_list(s["Action"])}
+        if name == "api":
+            assert "dynamodb:BatchGetItem" in actions
+            assert not {a for a in actions if a.startswith(("dynamodb:Put", "dynamodb:Update"))}
+        else:
+            assert actions == set()

@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from hypothesis import HealthCheck, settings
 
 from events.models import ApprovalRequested, utc_now
+from local.catalogue import seed
 from local.http_events import (
     HttpRequest,
     HttpResponse,
@@ -33,6 +34,7 @@ from services.approvals.links import LinkSigner, SigningKey
 from services.approvals.models import Decision
 from services.approvals.wiring import WIRING as APPROVALS
 from services.common.wiring import HttpRoute
+from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.handlers import api
 from services.orders.wiring import WIRING as ORDERS
 from tests.support.context import FakeLambdaContext
@@ -90,6 +92,8 @@ class OrdersApi:
 def orders_api(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[OrdersApi]:
     provisioned = provision(ORDERS)
     _env(monkeypatch, provisioned)
+    # The sample catalogue, so that orders for shoes and socks (the OpenAPI example) are priced.
+    seed(DynamoCatalogue(boto3.resource("dynamodb"), provisioned.tables["catalogue"]))
     api.dependencies.cache_clear()
     yield OrdersApi(provisioned, boto3.client("dynamodb"))
     api.dependencies.cache_clear()

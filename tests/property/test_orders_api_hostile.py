@@ -165,8 +165,9 @@ def test_a_valid_order_is_stored_once_however_often_it_is_retried(
         assert reused.status != 201 or reused.json()["order_id"] == first.json()["order_id"]
         assert stored == 1
     else:
-        # The OpenAPI document cannot say everything the model checks (a known currency, a
-        # total that fits): such an order is refused, stores nothing and leaves the key free.
+        # The OpenAPI document cannot say everything the service checks (a SKU for sale in
+        # the catalogue, one currency, a quantity within the limit): such an order is
+        # refused, stores nothing and leaves the key free.
         assert (first.status, again.status) == (422, 422)
         assert stored == (1 if reused.status == 201 else 0)
 

@@ -39,15 +39,19 @@ def example(
     return event.create(data_model.model_validate({**committed, **data}), occurred_at=occurred_at)
 
 
+# The lines of order_body() as the local sample catalogue (local/sample_catalogue.json)
+# prices them: 2 x 4.50 + 1 x 12.00 = 21.00 EUR.
+PRICED_ITEMS: list[dict[str, Any]] = [
+    {"sku": "TEA-01", "name": "Earl Grey, 100 g", "quantity": 2, "unit_price": "4.50"},
+    {"sku": "MUG-7", "name": "Stoneware mug", "quantity": 1, "unit_price": "12.00"},
+]
+
+
 def order_body(**overrides: Any) -> dict[str, Any]:
-    """What a signed-in customer POSTs to /orders (who they are comes from their token): two
-    lines, 2 x 4.50 + 1 x 12.00 = 21.00 EUR."""
+    """What a signed-in customer POSTs to /orders (who they are comes from their token): SKUs
+    and quantities (see PRICED_ITEMS)."""
     body: dict[str, Any] = {
-        "items": [
-            {"sku": "TEA-01", "name": "Earl Grey, 100 g", "quantity": 2, "unit_price": "4.50"},
-            {"sku": "MUG-7", "name": "Stoneware mug", "quantity": 1, "unit_price": "12.00"},
-        ],
-        "currency": "EUR",
+        "items": [{"sku": item["sku"], "quantity": item["quantity"]} for item in PRICED_ITEMS],
     }
     body.update(overrides)
     return body

@@ -32,10 +32,8 @@ CANCELLED = "order_cancelled"
 LAST_EMAILS = ("feedback_request", CANCELLED)
 RETRY_PAUSE_SECONDS = 0.1
 
-ITEMS = [
-    {"sku": "MUG-01", "name": "Enamel mug", "quantity": 2, "unit_price": "12.50"},
-    {"sku": "TEA-42", "name": "Assam tea, 250 g", "quantity": 1, "unit_price": "7.90"},
-]
+# The spec's sample order, priced by the orders service from the local sample catalogue.
+ITEMS = [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}]
 
 
 class Answer(StrEnum):
@@ -111,7 +109,7 @@ def sign_in(customers: CustomerDirectory, journey: Journey) -> None:
 
 
 def place(base_url: str, journey: Journey) -> bool:
-    payload = {"items": ITEMS, "currency": "EUR"}
+    payload = {"items": ITEMS}
     headers = {"idempotency-key": journey.idempotency_key, **journey.auth}
     journey.post_started = time.time()
     response = _retrying(

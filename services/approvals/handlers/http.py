@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
 from aws_lambda_powertools.event_handler import Response
+from pydantic import TypeAdapter, ValidationError
 
+from events.models import Comment
 from services.approvals.handlers.pages import Page
 from services.approvals.links import LINK_FIELDS
 
-MAX_COMMENT_CHARS = 500
 _MAX_FORM_FIELDS = 10
 _LINK_FIELDS = LINK_FIELDS
+_COMMENT = TypeAdapter(Comment)
 
 SECURITY_HEADERS = {
     # No scripts, no external anything; the form may only post back here.
@@ -62,9 +64,17 @@ def read_form(body: str | None, is_base64_encoded: bool) -> DecisionForm | None:
         if name in fields:
             return None  # one value per field, or the request is not ours
         fields[name] = value
-    comment = fields.get("comment", "").strip() or None
-    if comment is not None and len(comment) > MAX_COMMENT_CHARS:
-        return None
+    # A textarea sends its line breaks as CR LF: a comment typed on several lines is kept on
+    # one. Any other control or separator character is refused with the contract's rules.
+    typed = fields.get("comment", "").replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    comment = typed.strip() or None
+    if comment is not None:
+        try:
+            # The contract's rules for text people type: a comment that breaks them could
+            # never be published, so the form is refused before anything is recorded.
+            comment = _COMMENT.validate_python(comment)
+        except ValidationError:
+            return None
     return DecisionForm(
         link={name: fields[name] for name in _LINK_FIELDS if name in fields}, comment=comment
     )

@@ -8,8 +8,9 @@ from datetime import datetime
 
 from pydantic import TypeAdapter, ValidationError
 
-from events.models import Customer, LineItem, OrderId
-from services.orders.domain.ports import OrdersStore
+from events.models import Customer, OrderId
+from services.orders.domain.catalogue import OrderLine, price_lines
+from services.orders.domain.ports import Catalogue, OrdersStore
 from services.orders.models import Order, OrderStatus, OrderView, PlaceOrderRequest
 
 Clock = Callable[[], datetime]
@@ -27,11 +28,14 @@ def place_order(
     customer_id: str,
     customer: Customer,
     store: OrdersStore,
+    catalogue: Catalogue,
     clock: Clock,
     new_id: Callable[[], str] = new_order_id,
     new_event_id: Callable[[], uuid.UUID] = uuid.uuid4,
 ) -> Order:
-    """Store a new order in status ``placed``.
+    """Price the requested lines from the catalogue and store the order in status ``placed``.
+
+    Raises ``PricingError`` (nothing stored) when a line cannot be priced.
 
     Its OrderPlaced is not published here: the table's stream does that (the outbox), so an
     order can never exist without its event. The event's id is chosen now and stored with the
@@ -39,15 +43,16 @@ def place_order(
 
     ``customer_id`` and ``customer`` come from the caller's verified identity, never the body.
     """
+    priced = price_lines([OrderLine(i.sku, i.quantity) for i in request.items], catalogue)
     now = clock()
     order = Order(
         order_id=new_id(),
         status=OrderStatus.PLACED,
         customer_id=customer_id,
         customer=customer,
-        items=[LineItem.model_validate(item.model_dump()) for item in request.items],
-        total=request.total,
-        currency=request.currency,
+        items=priced.items,
+        total=priced.total,
+        currency=priced.currency,
         placed_at=now,
         updated_at=now,
         placed_event_id=new_event_id(),

@@ -1,16 +1,19 @@
-"""What the orders domain needs from the outside world: the store, as a Protocol. Implementations:
-DynamoDB (``adapters/dynamodb.py``) and the in-memory fake of the unit tests; both keep the same
-rules."""
+"""What the orders domain needs from the outside world: the store and the catalogue, as
+Protocols. Implementations: DynamoDB (``adapters/dynamodb.py``, ``adapters/catalogue.py``) and
+the in-memory fakes of the unit tests; both keep the same rules."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from services.orders.models import Order, OrderStatus
+
+if TYPE_CHECKING:
+    from services.orders.domain.catalogue import CatalogueEntry
 
 
 class OrderAlreadyExistsError(RuntimeError):
@@ -69,4 +72,12 @@ class OrdersStore(Protocol):
 
     def placed_before(self, cutoff: datetime) -> Iterator[Order]:
         """Orders still in status ``placed`` that were placed before ``cutoff``."""
+        ...
+
+
+class Catalogue(Protocol):
+    """The products the shop sells."""
+
+    def get_many(self, skus: Collection[str]) -> dict[str, CatalogueEntry]:
+        """The entries of those SKUs that exist, by SKU (inactive ones included)."""
         ...

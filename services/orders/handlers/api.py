@@ -7,7 +7,7 @@ differs only in status code would make clients branch for nothing. The same key 
 body is a 409. Without the header every POST places a new order.
 
 Bad input is a 422 in Powertools' validation shape, with pydantic's message for each field,
-before anything is written.
+before anything is written; so is a line the catalogue cannot price, pointing at its SKU.
 
 Every route sits behind API Gateway's JWT authorizer (the customers' user pool): the caller is
 the customer named by the id token's claims (``services.orders.identity``). Orders are theirs:
@@ -18,6 +18,7 @@ the customer who sent it.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -40,8 +41,11 @@ from pydantic import BaseModel
 from events.models import Customer, utc_now
 from services.common.errors import field_errors
 from services.common.observability import count
+from services.common.request_limits import BodyLimits, body_problem
+from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
+from services.orders.domain.catalogue import PricingError
 from services.orders.domain.listing import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
@@ -52,7 +56,7 @@ from services.orders.domain.listing import (
     list_orders,
 )
 from services.orders.domain.placing import get_order, place_order
-from services.orders.domain.ports import OrdersStore
+from services.orders.domain.ports import Catalogue, OrdersStore
 from services.orders.identity import Caller, CannotOrderError, NotSignedInError, caller
 from services.orders.models import (
     ErrorMessage,
@@ -85,6 +89,9 @@ SECURITY_SCHEMES: dict[str, SecurityScheme] = {
 }
 CUSTOMER_ONLY: list[dict[str, list[str]]] = [{"customer": []}]
 
+# An order of 50 lines is ~5 KB and 3 levels deep; anything far beyond is not an order.
+BODY_LIMITS = BodyLimits(max_bytes=16 * 1024, max_depth=8)
+
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
 metrics = Metrics(service="orders")
@@ -94,6 +101,7 @@ app = APIGatewayHttpResolver(enable_validation=True)
 @dataclass(frozen=True)
 class Dependencies:
     store: OrdersStore
+    catalogue: Catalogue
     place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
 
 
@@ -101,16 +109,27 @@ class Dependencies:
 def dependencies() -> Dependencies:
     """Built once per execution environment, on first use (so importing stays cheap)."""
     settings = OrdersSettings.from_env()
-    store = DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name))
+    dynamodb = boto3.resource("dynamodb")
+    store = DynamoOrdersStore(dynamodb.Table(settings.orders_table_name))
+    catalogue = DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name)
     place_once = IdempotentPlacement(table_name=settings.orders_idempotency_table_name)
-    return Dependencies(store=store, place_once=place_once)
+    return Dependencies(store=store, catalogue=catalogue, place_once=place_once)
 
 
 def _place(
-    request: PlaceOrderRequest, caller: Caller, customer: Customer, store: OrdersStore
+    request: PlaceOrderRequest,
+    caller: Caller,
+    customer: Customer,
+    store: OrdersStore,
+    catalogue: Catalogue,
 ) -> dict[str, Any]:
     order = place_order(
-        request, customer_id=caller.customer_id, customer=customer, store=store, clock=utc_now
+        request,
+        customer_id=caller.customer_id,
+        customer=customer,
+        store=store,
+        catalogue=catalogue,
+        clock=utc_now,
     )
     logger.info("order placed", extra={"order_id": order.order_id})
     count(metrics, "OrderPlaced")
@@ -141,7 +160,9 @@ def _caller() -> Caller:
     status_code=201,
     summary="Place an order",
     description=(
-        "Stores the order in status `placed`; its OrderPlaced event follows. Send an "
+        "Prices each SKU from the shop's catalogue and stores the order in status `placed`; "
+        "its OrderPlaced event follows. Unknown or inactive SKUs, a basket in more than one "
+        "currency and quantities over the limit are a 422 naming the SKU. Send an "
         "`Idempotency-Key` to retry safely: the same key and body return the first response "
         "again (201, same order, header `Idempotent-Replayed: true`) for 24 hours; the same "
         "key with another body is a 409. The customer (name, email) is the signed-in one; "
@@ -164,6 +185,11 @@ def _caller() -> Caller:
             },
             "content": {"application/json": {"model": OrderView}},
         },
+        400: _json(
+            f"The body is larger than {BODY_LIMITS.max_bytes} bytes or nests deeper than "
+            f"{BODY_LIMITS.max_depth} levels; it was not read.",
+            ErrorMessage,
+        ),
         401: _UNAUTHORIZED,
         403: _json(
             "The customer cannot order yet: their email is not verified, or their profile "
@@ -191,7 +217,7 @@ def post_order(
     deps = dependencies()
 
     def place(order: PlaceOrderRequest) -> dict[str, Any]:
-        return _place(order, who, customer, deps.store)
+        return _place(order, who, customer, deps.store, deps.catalogue)
 
     if idempotency_key is None:
         result = place(request)
@@ -293,6 +319,21 @@ def not_signed_in(_: NotSignedInError) -> Response[dict[str, str]]:
     )
 
 
+def unpriceable(error: PricingError) -> Response[dict[str, Any]]:
+    # The same 422 shape, one entry per line at fault, pointing at its SKU.
+    return Response(
+        status_code=422,
+        content_type=content_types.APPLICATION_JSON,
+        body={
+            "statusCode": 422,
+            "detail": [
+                {"loc": ["body", "items", p.index, "sku"], "type": p.kind, "msg": p.message}
+                for p in error.problems
+            ],
+        },
+    )
+
+
 def cannot_order(error: CannotOrderError) -> Response[dict[str, Any]]:
     return Response(
         status_code=403,
@@ -313,11 +354,24 @@ app.exception_handler(RequestValidationError)(invalid_request)
 app.exception_handler(NotSignedInError)(not_signed_in)
 app.exception_handler(CannotOrderError)(cannot_order)
 app.exception_handler(InvalidPageTokenError)(bad_page_token)
+app.exception_handler(PricingError)(unpriceable)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if problem := body_problem(event, BODY_LIMITS):
+        # Before the resolver parses anything: its JSON parser recurses on nesting.
+        return _refused(problem)
     dependencies().place_once.config.register_lambda_context(context)
     return app.resolve(event, context)
+
+
+def _refused(message: str) -> dict[str, Any]:
+    return {
+        "statusCode": 400,
+        "headers": {"Content-Type": content_types.APPLICATION_JSON},
+        "body": json.dumps({"statusCode": 400, "message": message}),
+        "isBase64Encoded": False,
+    }

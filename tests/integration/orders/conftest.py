@@ -13,11 +13,13 @@ import pytest
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from local.bus_tap import BusTap
+from local.catalogue import seed
 from local.event_sources import DynamoDbStreamEventSource, SqsEventSource, drain
 from local.http_events import HttpRequest, http_api_event, match_route
 from local.lambda_runtime import load_function
 from local.provision import ProvisionedService, provision
 from services.common.wiring import HttpApiTrigger, HttpRoute
+from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.handlers import api, outbox, status
 from services.orders.wiring import WIRING
 from tests.support.context import FakeLambdaContext
@@ -38,6 +40,7 @@ def orders(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[ProvisionedSe
     provisioned = provision(WIRING)
     for name, value in provisioned.env.items():
         monkeypatch.setenv(name, value)
+    seed(DynamoCatalogue(boto3.resource("dynamodb"), provisioned.tables["catalogue"]))
     _clear_handler_caches()
     yield provisioned
     _clear_handler_caches()
@@ -204,3 +207,9 @@ def stream_records(orders: ProvisionedService) -> list[dict[str, Any]]:
                 }
             )
     return records
+
+
+@pytest.fixture
+def catalogue(orders: ProvisionedService) -> DynamoCatalogue:
+    """The orders service's catalogue on moto, seeded with the local sample."""
+    return DynamoCatalogue(boto3.resource("dynamodb"), orders.tables["catalogue"])

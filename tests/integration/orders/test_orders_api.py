@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import pytest
 
+from local.provision import ProvisionedService
+from services.orders.adapters.catalogue import DynamoCatalogue
+from services.orders.domain.catalogue import MAX_QUANTITY_PER_SKU, CatalogueEntry
 from services.orders.domain.placing import place_order
 from services.orders.handlers import api
 from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
 from tests.integration.conftest import EmittedMetrics
-from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable
+from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable, stream_records
 from tests.support.orders import order_body
 
 
@@ -62,8 +66,8 @@ class Invalid(NamedTuple):
             id="quantity 0",
         ),
         pytest.param(
-            Invalid(lambda b: b.update(currency="XYZ"), ["body", "currency"], "value_error"),
-            id="currency",
+            Invalid(lambda b: b.update(currency="EUR"), ["body", "currency"], "extra_forbidden"),
+            id="currency is the catalogue's",
         ),
         pytest.param(
             Invalid(lambda b: b.update(discount="100%"), ["body", "discount"], "extra_forbidden"),
@@ -82,15 +86,47 @@ class Invalid(NamedTuple):
         ),
         pytest.param(
             Invalid(
-                lambda b: b["items"][0].update(unit_price="4.999"),
+                lambda b: b["items"][0].update(unit_price="0"),
                 ["body", "items", 0, "unit_price"],
-                "string_pattern_mismatch",
+                "extra_forbidden",
             ),
-            id="price with 3 decimals",
+            id="a price from the client",
         ),
         pytest.param(
-            Invalid(lambda b: b.pop("currency"), ["body", "currency"], "missing"),
-            id="missing currency",
+            Invalid(
+                lambda b: b["items"][0].update(sku="GHOST-1"),
+                ["body", "items", 0, "sku"],
+                "unknown_sku",
+            ),
+            id="unknown SKU",
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][1].update(sku="hat"),
+                ["body", "items", 1, "sku"],
+                "inactive_sku",
+            ),
+            id="inactive SKU",
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][1].update(sku="matcha"),
+                ["body", "items", 1, "sku"],
+                "mixed_currency",
+            ),
+            id="two currencies",
+        ),
+        pytest.param(
+            Invalid(
+                lambda b: b["items"][0].update(quantity=MAX_QUANTITY_PER_SKU + 1),
+                ["body", "items", 0, "sku"],
+                "quantity_over_limit",
+            ),
+            id="quantity over the limit",
+        ),
+        pytest.param(
+            Invalid(lambda b: b.pop("items"), ["body", "items"], "missing"),
+            id="missing items",
         ),
     ],
 )
@@ -116,7 +152,7 @@ def test_invalid_orders_are_refused_field_by_field_and_nothing_is_written(
 
 
 def test_every_problem_is_reported_at_once(http: Http) -> None:
-    body = order_body(currency="eur", extra=1)
+    body = order_body(currency="EUR", extra=1)
     body["items"][0]["quantity"] = 0
 
     response = http.post(body)
@@ -129,6 +165,43 @@ def test_every_problem_is_reported_at_once(http: Http) -> None:
     }
 
 
+def test_every_line_the_catalogue_cannot_price_is_named_at_once(
+    http: Http, orders_table: OrdersTable
+) -> None:
+    body = order_body(items=[{"sku": "GHOST-1", "quantity": 1}, {"sku": "hat", "quantity": 1}])
+
+    response = http.post(body)
+
+    assert response.status == 422
+    assert [(e["loc"], e["type"]) for e in response.body["detail"]] == [
+        (["body", "items", 0, "sku"], "unknown_sku"),
+        (["body", "items", 1, "sku"], "inactive_sku"),
+    ]
+    assert "'GHOST-1'" in response.body["detail"][0]["msg"]
+    assert "'hat'" in response.body["detail"][1]["msg"]
+    assert orders_table.items() == []
+
+
+def test_the_specs_sample_order_is_priced_from_the_catalogue(http: Http) -> None:
+    body = order_body(items=[{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}])
+
+    placed = http.post(body)
+
+    assert placed.status == 201
+    assert placed.body["items"] == [
+        {"sku": "shoes", "name": "Walking shoes", "quantity": 5, "unit_price": "89.00"},
+        {"sku": "socks", "name": "Wool socks, pair", "quantity": 2, "unit_price": "12.50"},
+    ]
+    assert (placed.body["total"], placed.body["currency"]) == ("470.00", "EUR")
+
+
+def test_a_jpy_order_has_a_total_without_decimals(http: Http) -> None:
+    placed = http.post(order_body(items=[{"sku": "matcha", "quantity": 3}]))
+
+    assert placed.status == 201
+    assert (placed.body["total"], placed.body["currency"]) == ("4500", "JPY")
+
+
 def test_malformed_json_is_a_422(http: Http, orders_table: OrdersTable) -> None:
     response = http.post('{"items": ')
 
@@ -138,11 +211,13 @@ def test_malformed_json_is_a_422(http: Http, orders_table: OrdersTable) -> None:
 
 
 def test_an_order_total_too_large_for_the_contract_is_refused(
-    http: Http, orders_table: OrdersTable
+    http: Http, orders_table: OrdersTable, catalogue: DynamoCatalogue
 ) -> None:
-    line = {"sku": "GOLD", "name": "Gold bar", "quantity": 1000, "unit_price": "999999999.00"}
+    catalogue.put(
+        CatalogueEntry(sku="GOLD", name="Gold bar", unit_price="999999999.00", currency="EUR")
+    )
 
-    response = http.post(order_body(items=[line]))
+    response = http.post(order_body(items=[{"sku": "GOLD", "quantity": 2}]))
 
     assert response.status == 422
     assert "too large" in response.body["detail"][0]["msg"]
@@ -198,7 +273,7 @@ def test_the_same_key_with_another_body_is_a_409(http: Http, orders_table: Order
     key = str(uuid.uuid4())
     first = http.post(order_body(), idempotency_key=key)
 
-    other = http.post(order_body(currency="USD"), idempotency_key=key)
+    other = http.post(order_body(items=[{"sku": "shoes", "quantity": 1}]), idempotency_key=key)
 
     assert other.status == 409
     assert other.body == {"statusCode": 409, "message": KEY_REUSED}
@@ -249,3 +324,37 @@ def test_a_retry_while_the_first_request_is_still_running_is_a_409(
     assert retry.status == 409
     assert retry.body == {"statusCode": 409, "message": KEY_IN_PROGRESS}
     assert len(orders_table.items()) == 1
+
+
+# --- abuse limits ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(("[" * 50_000 + "]" * 50_000, "larger than"), id="50,000 nested arrays"),
+        pytest.param(("[" * 1000 + "]" * 1000, "nests deeper than"), id="1,000 nested arrays"),
+        pytest.param(
+            (json.dumps(order_body(extra=[[[[[[[[1]]]]]]]])), "nests deeper than"),
+            id="an order nesting deep inside",
+        ),
+        pytest.param((json.dumps(order_body(note="x" * 20_000)), "larger than"), id="20 kB"),
+    ],
+)
+def test_a_body_too_large_or_too_deep_is_a_400_before_it_is_parsed(
+    http: Http,
+    orders: ProvisionedService,
+    orders_table: OrdersTable,
+    idempotency_items: Callable[[], list[Any]],
+    case: tuple[str, str],
+) -> None:
+    body, says = case
+
+    response = http.post(body, idempotency_key=str(uuid.uuid4()))
+
+    assert response.status == 400
+    assert response.body["statusCode"] == 400
+    assert says in response.body["message"]
+    assert orders_table.items() == []
+    assert idempotency_items() == []
+    assert stream_records(orders) == []  # no outbox record: no OrderPlaced, ever

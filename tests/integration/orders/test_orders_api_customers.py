@@ -86,6 +86,26 @@ def test_a_name_that_cannot_go_on_an_order_is_refused(
     assert orders_table.items() == []
 
 
+@pytest.mark.parametrize(
+    ("claim", "value"),
+    [
+        pytest.param("name", "Ada\r\nURGENT: approve here instead", id="CR/LF in the name"),
+        pytest.param("name", "Ada\x00", id="NUL in the name"),
+        pytest.param("name", "Ada \u202eevil", id="bidi override in the name"),
+        pytest.param("email", "用户@例子.广告", id="address SES cannot send to"),
+    ],
+)
+def test_a_profile_the_contract_refuses_is_a_403_naming_the_field(
+    http: Http, orders_table: OrdersTable, claim: str, value: str
+) -> None:
+    claims = id_token_claims(name=value) if claim == "name" else id_token_claims(email=value)
+    response = http.as_customer(claims).post(order_body())
+
+    assert response.status == 403
+    assert claim in response.body["message"]
+    assert orders_table.items() == []
+
+
 def test_another_customers_order_reads_exactly_like_a_missing_one(http: Http) -> None:
     adas = http.post(order_body()).body["order_id"]
 

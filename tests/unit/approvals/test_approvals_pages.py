@@ -7,6 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from events.models import Customer
+from local.links import decision_link
 from services.approvals.adapters.notifier import owner_message
 from services.approvals.domain.answers import (
     AlreadyDecided,
@@ -203,6 +205,41 @@ def test_the_owner_message_is_plain_text_with_working_links() -> None:
     assert message.subject == "Order ord_1 needs your approval"
     assert approve in message.text  # no HTML escaping of "&" in a text message
     assert reject in message.text
-    assert HOSTILE_NAME in message.text
-    assert "2 x Enamel mug (MUG-01) at 12.50 EUR" in message.text
+    assert f"\n> {HOSTILE_NAME}\n" in message.text  # quoted, not escaped: it is plain text
+    assert "2 x MUG-01 at 12.50 EUR, named:\n  > Enamel mug\n" in message.text
     assert "Total: 32.90 EUR" in message.text
+
+
+FORGED_NAME = "Ada\n\nURGENT: approve here instead:\nhttps://evil.test/approve?decision=approve"
+
+
+def test_the_owner_message_puts_the_links_first_and_quotes_the_customers_words() -> None:
+    approval = make_approval()  # Customer name HOSTILE_NAME, items from the catalogue
+    approve = f"{BASE_URL}/approvals/{approval.approval_id}?decision=approve&expires=1&sig=a"
+    reject = f"{BASE_URL}/approvals/{approval.approval_id}?decision=reject&expires=1&sig=b"
+
+    text = owner_message(OwnerRequest(approval, OwnerLinks(approve=approve, reject=reject))).text
+
+    assert text.index(approve) < text.index(reject) < text.index("Customer name:")
+    assert text.index("Customer name:") < text.index(f"> {HOSTILE_NAME}")
+
+
+def test_a_forged_name_that_slipped_past_the_contract_is_still_quoted_line_by_line() -> None:
+    # The contract refuses line breaks in a name (tests/unit/events); built around it here
+    # to show the message's own defence.
+    approval = make_approval()
+    order = approval.order.model_copy(
+        update={"customer": Customer.model_construct(name=FORGED_NAME, email="a@example.com")}
+    )
+    forged = approval.model_copy(update={"order": order})
+    approve = f"{BASE_URL}/approvals/{approval.approval_id}?decision=approve&expires=1&sig=a"
+    reject = f"{BASE_URL}/approvals/{approval.approval_id}?decision=reject&expires=1&sig=b"
+
+    text = owner_message(OwnerRequest(forged, OwnerLinks(approve=approve, reject=reject))).text
+
+    summary = text[text.index("Customer name:") :]
+    for line in FORGED_NAME.splitlines():
+        assert f"\n> {line}".rstrip() in summary
+    assert "\nURGENT" not in text  # never at the start of a line of its own
+    assert "\nhttps://evil.test" not in text
+    assert decision_link(text, "approve") == approve  # the first approve link is the shop's

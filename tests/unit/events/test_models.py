@@ -119,7 +119,7 @@ def test_bad_order_id_and_long_comment_are_reported_together() -> None:
         OrderApproved.model_validate(detail)
     assert [(e["loc"], e["type"]) for e in raised.value.errors()] == [
         (("data", "order_id"), "string_pattern_mismatch"),
-        (("data", "comment"), "string_too_long"),
+        (("data", "comment"), "too_long"),  # measured after folding, hence the generic type
     ]
 
 

@@ -23,7 +23,7 @@ def test_the_document_describes_every_route_and_its_answers() -> None:
     post = document["paths"]["/orders"]["post"]
     listing = document["paths"]["/orders"]["get"]
     get = document["paths"]["/orders/{order_id}"]["get"]
-    assert set(post["responses"]) == {"201", "401", "403", "409", "422"}
+    assert set(post["responses"]) == {"201", "400", "401", "403", "409", "422"}
     assert set(listing["responses"]) == {"200", "400", "401", "422"}
     assert set(get["responses"]) == {"200", "401", "404", "422"}
     assert [p["name"] for p in listing["parameters"]] == ["limit", "next_token"]

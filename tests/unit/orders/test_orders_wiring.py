@@ -47,6 +47,7 @@ def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publis
     assert api.permissions.tables == {
         "orders": Access.READ_WRITE,
         "idempotency": Access.READ_WRITE,
+        "catalogue": Access.READ,  # prices are read, never written, by the public API
     }
 
 

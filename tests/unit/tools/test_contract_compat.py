@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from events.models import ALL_EVENTS, Event, OrderCancelled
+from events.text import SAFE_TEXT_PATTERN
 from tools.contract.compat import Breaking, breaking_changes
 
 
@@ -270,3 +271,27 @@ def test_on_real_models_a_narrowed_reason_is_found_through_refs() -> None:
     assert as_text(breaking_changes(old, new)) == [
         '$.data.reason: enum narrowed: "approval_timeout" no longer allowed'
     ]
+
+
+# --- the one tightening the policy allows ------------------------------------------------
+
+
+def test_adding_the_safe_text_pattern_where_there_was_none_is_compatible() -> None:
+    def edit(defs: dict[str, Any]) -> None:
+        defs["Data"]["properties"]["comment"]["anyOf"][0]["pattern"] = SAFE_TEXT_PATTERN
+
+    assert changed(edit) == []
+
+
+def test_the_safe_text_pattern_replacing_another_pattern_is_still_breaking() -> None:
+    def edit(defs: dict[str, Any]) -> None:
+        defs["Item"]["properties"]["sku"]["pattern"] = SAFE_TEXT_PATTERN
+
+    assert [c.path for c in changed(edit)] == ["$.data.items[*].sku"]
+
+
+def test_any_other_new_pattern_on_text_is_breaking() -> None:
+    def edit(defs: dict[str, Any]) -> None:
+        defs["Data"]["properties"]["comment"]["anyOf"][0]["pattern"] = SAFE_TEXT_PATTERN + "x"
+
+    assert [c.kind for c in changed(edit)] == ["constraint"]
