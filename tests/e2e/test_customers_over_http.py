@@ -40,6 +40,36 @@ def test_a_customer_reads_and_lists_only_their_own_orders(server: LocalServer) -
     assert barbaras in _listed(server, barbara)
 
 
+def test_a_signed_in_customer_places_the_sample_order_priced_from_the_catalogue(
+    server: LocalServer,
+) -> None:
+    # Given customer B has an order, and customer A signs in
+    a, b = "a.catalogue@example.com", "b.catalogue@example.com"
+    bs = place(server, b)
+
+    # When A places the spec's sample order: SKUs and quantities only
+    placed = http_client.post_json(
+        f"{server.url}/orders",
+        {"items": [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}]},
+        customer(server, a),
+    )
+
+    # Then the catalogue priced it, for A
+    assert placed.status == 201, placed.text
+    order = placed.json()
+    assert order["items"] == [
+        {"sku": "shoes", "name": "Walking shoes", "quantity": 5, "unit_price": "89.00"},
+        {"sku": "socks", "name": "Wool socks, pair", "quantity": 2, "unit_price": "12.50"},
+    ]
+    assert (order["total"], order["currency"]) == ("470.00", "EUR")
+    assert order["customer"]["email"] == a
+    # and A reads their own order back, while B's is a 404 to them
+    mine = http_client.send("GET", f"{server.url}/orders/{order['order_id']}", customer(server, a))
+    assert (mine.status, mine.json()) == (200, order)
+    theirs = http_client.send("GET", f"{server.url}/orders/{bs}", customer(server, a))
+    assert theirs.status == 404
+
+
 def _listed(server: LocalServer, email: str) -> list[str]:
     page = http_client.send("GET", f"{server.url}/orders", customer(server, email))
     assert page.status == 200
@@ -47,9 +77,7 @@ def _listed(server: LocalServer, email: str) -> list[str]:
 
 
 def test_without_a_token_the_api_answers_as_api_gateway_does(server: LocalServer) -> None:
-    response = http_client.post_json(
-        f"{server.url}/orders", {"items": [], "currency": "EUR"}, bearer("not-a-token")
-    )
+    response = http_client.post_json(f"{server.url}/orders", {"items": []}, bearer("not-a-token"))
 
     assert response.status == 401
     assert response.json() == {"message": "Unauthorized"}

@@ -34,8 +34,8 @@ from tests.support.polling import wait_until
 MOTO_KEY = RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
 OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "dummy", "alg": "RS256"})
 UNAUTHORIZED = {"message": "Unauthorized"}
-ITEMS = [{"sku": "MUG-01", "name": "Enamel mug", "quantity": 1, "unit_price": "12.50"}]
-BODY = json.dumps({"items": ITEMS, "currency": "EUR"}).encode()
+ITEMS = [{"sku": "MUG-01", "quantity": 1}]  # priced from the local sample catalogue
+BODY = json.dumps({"items": ITEMS}).encode()
 MISSING_ORDER = "ord_0123456789abcdef0123456789abcdef"
 
 
