@@ -22,6 +22,7 @@ from tests.e2e.conftest import (
     POISON_DETAIL,
     FaultPlan,
     aws_client,
+    customer,
     emails_for,
     get_order,
     owner_text,
@@ -341,10 +342,8 @@ def test_shop_catalogue_put_and_list_manage_what_the_api_prices(
 
     placed = http_client.post_json(
         f"{server.url}/orders",
-        {
-            "customer": {"name": "Ada Lovelace", "email": "e2e-catalogue@example.com"},
-            "items": [{"sku": "kite", "quantity": 2}],
-        },
+        {"items": [{"sku": "kite", "quantity": 2}]},
+        customer(server, "e2e-catalogue@example.com"),
     )
     assert placed.status == 201
     assert placed.json()["items"][0]["name"] == "Box kite"
