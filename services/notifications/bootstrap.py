@@ -1,14 +1,13 @@
-"""Turns the notifications settings into the adapters its email function needs.
+"""Turns the notifications settings into the adapters each of its functions needs.
 
-The builder reads the settings from the environment and makes the clients; the handler caches
-the result, so it happens once per execution environment, on first use (importing a handler
-stays cheap, and reloading one, as the local stack does for a new stack, rebuilds it).
+Each builder reads only the settings its function has and makes the clients; the handler
+caches the result, so it happens once per execution environment, on first use (importing a
+handler stays cheap, and reloading one, as the local stack does for a new stack, rebuilds it).
 """
 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import timedelta
 
 import boto3
@@ -17,27 +16,23 @@ from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
 from services.notifications.adapters.mailer import SES_CLIENT_CONFIG, SesMailer
 from services.notifications.adapters.opt_outs import DynamoOptOuts, SecretKey
 from services.notifications.adapters.renderer import JinjaRenderer
-from services.notifications.domain.notify import ClaimPolicy, Unsubscribe
-from services.notifications.domain.ports import Mailer, Renderer, SentEmailLedger
-from services.notifications.settings import MAX_SEND_ATTEMPTS, NotificationsSettings
+from services.notifications.domain.notify import ClaimPolicy, EmailDependencies, Unsubscribe
+from services.notifications.domain.opt_out import OptOutDependencies
+from services.notifications.domain.ports import SentEmailLedger
+from services.notifications.settings import (
+    MAX_SEND_ATTEMPTS,
+    LedgerSettings,
+    NotificationsSettings,
+    UnsubscribeSettings,
+)
 from services.notifications.unsubscribe import UnsubscribeLinks
 
 
-@dataclass(frozen=True)
-class Adapters:
-    ledger: SentEmailLedger
-    mailer: Mailer
-    renderer: Renderer
-    policy: ClaimPolicy
-    unsubscribe: Unsubscribe
-
-
-def adapters() -> Adapters:
+def email() -> EmailDependencies:
+    """What the email function needs."""
     settings = NotificationsSettings.from_env()
-    return Adapters(
-        ledger=DynamoDbSentEmailLedger(
-            boto3.client("dynamodb"), settings.notifications_ledger_table_name
-        ),
+    return EmailDependencies(
+        ledger=_ledger(settings),
         mailer=SesMailer(
             boto3.client("sesv2", config=SES_CLIENT_CONFIG),
             settings.notifications_sender_email,
@@ -49,17 +44,32 @@ def adapters() -> Adapters:
             max_attempts=MAX_SEND_ATTEMPTS,
         ),
         unsubscribe=Unsubscribe(
-            opt_outs=DynamoOptOuts(
-                boto3.client("dynamodb"), settings.notifications_opt_outs_table_name
-            ),
-            link=functools.partial(
-                UnsubscribeLinks(
-                    SecretKey(
-                        boto3.client("secretsmanager"),
-                        settings.notifications_unsubscribe_key_secret,
-                    )
-                ).url,
-                settings.notifications_unsubscribe_url,
-            ),
+            opt_outs=_opt_outs(settings),
+            link=functools.partial(_links(settings).url, settings.notifications_unsubscribe_url),
         ),
     )
+
+
+def ledger() -> SentEmailLedger:
+    """What the delivery-report function needs."""
+    return _ledger(LedgerSettings.from_env())
+
+
+def opt_out() -> OptOutDependencies:
+    """What the unsubscribe function needs."""
+    settings = UnsubscribeSettings.from_env()
+    return OptOutDependencies(opt_outs=_opt_outs(settings), links=_links(settings))
+
+
+def _ledger(settings: LedgerSettings) -> DynamoDbSentEmailLedger:
+    table = boto3.resource("dynamodb").Table(settings.notifications_ledger_table_name)
+    return DynamoDbSentEmailLedger(table)
+
+
+def _opt_outs(settings: UnsubscribeSettings) -> DynamoOptOuts:
+    return DynamoOptOuts(boto3.client("dynamodb"), settings.notifications_opt_outs_table_name)
+
+
+def _links(settings: UnsubscribeSettings) -> UnsubscribeLinks:
+    key = SecretKey(boto3.client("secretsmanager"), settings.notifications_unsubscribe_key_secret)
+    return UnsubscribeLinks(key)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -25,26 +25,27 @@ from services.notifications.models import (
 )
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.service_resource import Table
+
+# Every write but the first claim is for the claim still ``sending``, and only that one.
+_STILL_OURS = "claim_id = :claim AND #status = :sending"
+_STATUS = {"#status": "status"}
 
 
 class DynamoDbSentEmailLedger:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def claim(self, claim: Claim) -> bool:
         try:
-            self._client.put_item(
-                TableName=self._table,
+            self._table.put_item(
                 Item={
                     **_key(claim.order_id, claim.kind),
-                    "status": {"S": "sending"},
-                    "claim_id": {"S": claim.claim_id},
-                    "event_id": {"S": claim.event_id},
-                    "claimed_at": {"S": claim.claimed_at.isoformat()},
-                    "attempts": {"N": "1"},
+                    "status": "sending",
+                    "claim_id": claim.claim_id,
+                    "event_id": claim.event_id,
+                    "claimed_at": claim.claimed_at.isoformat(),
+                    "attempts": 1,
                 },
                 ConditionExpression="attribute_not_exists(order_id)",
             )
@@ -55,40 +56,42 @@ class DynamoDbSentEmailLedger:
         return True
 
     def entry(self, order_id: str, kind: EmailKind) -> LedgerEntry | None:
-        item = self._client.get_item(
-            TableName=self._table, Key=_key(order_id, kind), ConsistentRead=True
-        ).get("Item")
+        item = self._table.get_item(Key=_key(order_id, kind), ConsistentRead=True).get("Item")
         if item is None:
             return None
+        message_id, sent_at, reason = (
+            item.get("message_id"),
+            item.get("sent_at"),
+            item.get("reason"),
+        )
         return LedgerEntry(
             order_id=order_id,
             kind=kind,
-            status=cast(LedgerStatus, item["status"]["S"]),
-            claim_id=item["claim_id"]["S"],
-            claimed_at=datetime.fromisoformat(item["claimed_at"]["S"]),
-            message_id=item["message_id"]["S"] if "message_id" in item else None,
-            sent_at=datetime.fromisoformat(item["sent_at"]["S"]) if "sent_at" in item else None,
-            attempts=int(item.get("attempts", {"N": "1"})["N"]),
-            reason=item["reason"]["S"] if "reason" in item else None,
+            status=cast(LedgerStatus, item["status"]),
+            claim_id=str(item["claim_id"]),
+            claimed_at=datetime.fromisoformat(str(item["claimed_at"])),
+            message_id=None if message_id is None else str(message_id),
+            sent_at=None if sent_at is None else datetime.fromisoformat(str(sent_at)),
+            attempts=int(cast(int, item.get("attempts", 1))),  # a Decimal from the table
+            reason=None if reason is None else str(reason),
         )
 
     def take_over(self, stale: LedgerEntry, claim: Claim) -> bool:
         try:
-            self._client.update_item(
-                TableName=self._table,
+            self._table.update_item(
                 Key=_key(claim.order_id, claim.kind),
                 UpdateExpression=(
-                    "SET claim_id = :claim, event_id = :event, claimed_at = :at ADD attempts :one"
+                    "SET claim_id = :new, event_id = :event, claimed_at = :at ADD attempts :one"
                 ),
-                ConditionExpression="claim_id = :stale AND #status = :sending",
-                ExpressionAttributeNames={"#status": "status"},
+                ConditionExpression=_STILL_OURS,
+                ExpressionAttributeNames=_STATUS,
                 ExpressionAttributeValues={
-                    ":claim": {"S": claim.claim_id},
-                    ":event": {"S": claim.event_id},
-                    ":at": {"S": claim.claimed_at.isoformat()},
-                    ":one": {"N": "1"},
-                    ":stale": {"S": stale.claim_id},
-                    ":sending": {"S": "sending"},
+                    ":new": claim.claim_id,
+                    ":event": claim.event_id,
+                    ":at": claim.claimed_at.isoformat(),
+                    ":one": 1,
+                    ":claim": stale.claim_id,
+                    ":sending": "sending",
                 },
             )
         except ClientError as error:
@@ -100,69 +103,44 @@ class DynamoDbSentEmailLedger:
     def release(self, claim: Claim) -> None:
         # A failed condition means it is no longer our unsent claim: nothing of ours to drop.
         with _condition_may_fail():
-            self._client.delete_item(
-                TableName=self._table,
+            self._table.delete_item(
                 Key=_key(claim.order_id, claim.kind),
-                ConditionExpression="claim_id = :claim AND #status = :sending",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":claim": {"S": claim.claim_id},
-                    ":sending": {"S": "sending"},
-                },
+                ConditionExpression=_STILL_OURS,
+                ExpressionAttributeNames=_STATUS,
+                ExpressionAttributeValues={":claim": claim.claim_id, ":sending": "sending"},
             )
 
     def mark_sent(self, claim: Claim, *, message_id: str, sent_at: datetime) -> None:
         # SES's own report may have got here first (and further): then it already says more.
-        with _condition_may_fail():
-            self._client.update_item(
-                TableName=self._table,
-                Key=_key(claim.order_id, claim.kind),
-                UpdateExpression=("SET #status = :sent, message_id = :message, sent_at = :sent_at"),
-                ConditionExpression="claim_id = :claim AND #status = :sending",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":sent": {"S": "sent"},
-                    ":message": {"S": message_id},
-                    ":sent_at": {"S": sent_at.isoformat()},
-                    ":claim": {"S": claim.claim_id},
-                    ":sending": {"S": "sending"},
-                },
-            )
+        self._end(
+            claim,
+            "SET #status = :sent, message_id = :message, sent_at = :sent_at",
+            {":sent": "sent", ":message": message_id, ":sent_at": sent_at.isoformat()},
+        )
 
     def mark_failed(self, claim: Claim, *, reason: str, at: datetime) -> None:
-        with _condition_may_fail():
-            self._client.update_item(
-                TableName=self._table,
-                Key=_key(claim.order_id, claim.kind),
-                UpdateExpression="SET #status = :failed, reason = :reason, ended_at = :at",
-                ConditionExpression="claim_id = :claim AND #status = :sending",
-                ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues={
-                    ":failed": {"S": "failed"},
-                    ":reason": {"S": reason},
-                    ":at": {"S": at.isoformat()},
-                    ":claim": {"S": claim.claim_id},
-                    ":sending": {"S": "sending"},
-                },
-            )
+        self._end(
+            claim,
+            "SET #status = :failed, reason = :reason, ended_at = :at",
+            {":failed": "failed", ":reason": reason, ":at": at.isoformat()},
+        )
 
     def record(self, report: DeliveryReport) -> bool:
         behind = [s for s, rank in STATUS_RANK.items() if rank < STATUS_RANK[report.status]]
-        values: dict[str, AttributeValueTypeDef] = {
-            ":status": {"S": report.status},
-            ":message": {"S": report.message_id},
-            ":at": {"S": report.at.isoformat()},
-            **{f":behind{i}": {"S": status} for i, status in enumerate(behind)},
+        values: dict[str, Any] = {
+            ":status": report.status,
+            ":message": report.message_id,
+            ":at": report.at.isoformat(),
+            **{f":behind{i}": status for i, status in enumerate(behind)},
         }
         update = "SET #status = :status, message_id = :message, ended_at = :at"
         if report.status == "sent":
             update = "SET #status = :status, message_id = :message, sent_at = :at"
         if report.reason is not None:
             update += ", reason = :reason"
-            values[":reason"] = {"S": report.reason}
+            values[":reason"] = report.reason
         try:
-            self._client.update_item(
-                TableName=self._table,
+            self._table.update_item(
                 Key=_key(report.order_id, report.kind),
                 UpdateExpression=update,
                 ConditionExpression=(
@@ -170,7 +148,7 @@ class DynamoDbSentEmailLedger:
                     + ", ".join(f":behind{i}" for i in range(len(behind)))
                     + ")"
                 ),
-                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeNames=_STATUS,
                 ExpressionAttributeValues=values,
             )
         except ClientError as error:
@@ -178,6 +156,21 @@ class DynamoDbSentEmailLedger:
                 return False
             raise
         return True
+
+    def _end(self, claim: Claim, update: str, values: dict[str, Any]) -> None:
+        """Settle ``claim`` if it is still the unsent one recorded; otherwise leave the item."""
+        with _condition_may_fail():
+            self._table.update_item(
+                Key=_key(claim.order_id, claim.kind),
+                UpdateExpression=update,
+                ConditionExpression=_STILL_OURS,
+                ExpressionAttributeNames=_STATUS,
+                ExpressionAttributeValues={
+                    **values,
+                    ":claim": claim.claim_id,
+                    ":sending": "sending",
+                },
+            )
 
 
 @contextlib.contextmanager
@@ -190,5 +183,5 @@ def _condition_may_fail() -> Iterator[None]:
             raise
 
 
-def _key(order_id: str, kind: EmailKind) -> dict[str, AttributeValueTypeDef]:
-    return {"order_id": {"S": order_id}, "kind": {"S": kind.value}}
+def _key(order_id: str, kind: EmailKind) -> dict[str, str]:
+    return {"order_id": order_id, "kind": kind.value}

@@ -81,6 +81,16 @@ class Outcome(StrEnum):
     OUTCOME_UNKNOWN = "EmailOutcomeUnknown"
     OPTED_OUT = "FeedbackRequestSkippedOptedOut"
 
+    @property
+    def sent(self) -> bool:
+        """The mail service took the email this time."""
+        return self in (Outcome.SENT, Outcome.RESENT_AFTER_STALE_CLAIM)
+
+    @property
+    def given_up(self) -> bool:
+        """Not sent and not to be retried (it would end the same way): worth an alarm."""
+        return self in (Outcome.FAILED, Outcome.OUTCOME_UNKNOWN)
+
 
 class ClaimPendingError(RuntimeError):
     """Another delivery holds a fresh claim on this email: try again later."""
@@ -100,17 +110,20 @@ class Unsubscribe:
     link: Callable[[str], str]  # address -> one-click unsubscribe URL
 
 
+@dataclass(frozen=True)
+class EmailDependencies:
+    ledger: SentEmailLedger
+    mailer: Mailer
+    renderer: Renderer
+    policy: ClaimPolicy
+    unsubscribe: Unsubscribe
+
+
 def notify(
-    event: CustomerEvent,
-    ledger: SentEmailLedger,
-    mailer: Mailer,
-    renderer: Renderer,
-    *,
-    policy: ClaimPolicy,
-    unsubscribe: Unsubscribe,
-    now: Callable[[], datetime] = utc_now,
+    event: CustomerEvent, deps: EmailDependencies, *, now: Callable[[], datetime] = utc_now
 ) -> Outcome:
     """Send the email ``event`` calls for, unless this order already got (or is getting) it."""
+    ledger, mailer, policy, unsubscribe = deps.ledger, deps.mailer, deps.policy, deps.unsubscribe
     kind = KIND_BY_EVENT[type(event)]
     address = str(event.data.customer.email)
     link = None
@@ -119,7 +132,7 @@ def notify(
             return Outcome.OPTED_OUT
         link = unsubscribe.link(address)
     # Render before claiming: a template error must not leave a claim behind.
-    email = renderer.render(kind, event.data, unsubscribe_url=link)
+    email = deps.renderer.render(kind, event.data, unsubscribe_url=link)
     claim = Claim(
         order_id=event.order_id,
         kind=kind,

@@ -83,3 +83,10 @@ class OptOuts(Protocol):
     def has_opted_out(self, recipient: str) -> bool:
         """Whether the recipient (an id, not an address) asked for no more feedback requests."""
         ...
+
+
+class OptOutRecords(Protocol):
+    def opt_out(self, recipient: str, at: datetime) -> None:
+        """Record that the recipient (an id) wants no more feedback requests; a second time
+        keeps the first."""
+        ...

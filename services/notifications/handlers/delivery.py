@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -15,19 +14,19 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from services.common.consumer import BusEnvelope
 from services.common.observability import count
-from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
+from services.notifications import bootstrap
 from services.notifications.domain.notify import record_delivery
 from services.notifications.handlers import SERVICE
 from services.notifications.ses_events import delivery_report
-from services.notifications.settings import LedgerSettings
 
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE)
+dependencies = functools.cache(bootstrap.ledger)
 
 # Metric per reported status: bounce and complaint rates are alarmed on against sends.
 METRIC_OF_STATUS = {
@@ -38,36 +37,16 @@ METRIC_OF_STATUS = {
 }
 
 
-class _Envelope(EventBridgeModel):
-    account: str = ""  # moto's rule-to-SQS delivery leaves it out
-
-
-@functools.cache
-def ledger() -> DynamoDbSentEmailLedger:
-    settings = LedgerSettings.from_env()
-    return DynamoDbSentEmailLedger(
-        boto3.client("dynamodb"), settings.notifications_ledger_table_name
-    )
-
-
 def _record(record: SQSRecord) -> None:
-    envelope = _Envelope.model_validate_json(record.body)
+    envelope = BusEnvelope.model_validate_json(record.body)
     report = delivery_report(envelope.detail, envelope.time)
     if report is None:
         return
-    moved = record_delivery(report, ledger())
+    moved = record_delivery(report, dependencies())
     if moved:
         count(metrics, METRIC_OF_STATUS[report.status])
-    logger.info(
-        "delivery report",
-        extra={
-            "order_id": report.order_id,
-            "kind": report.kind.value,
-            "status": report.status,
-            "reason": report.reason,
-            "recorded": moved,
-        },
-    )
+    about = {"order_id": report.order_id, "kind": report.kind.value, "status": report.status}
+    logger.info("delivery report", extra={**about, "reason": report.reason, "recorded": moved})
 
 
 @logger.inject_lambda_context

@@ -26,9 +26,7 @@ from services.notifications.models import EmailKind
 logger = Logger(service=SERVICE)
 tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE)
-
-
-adapters = functools.cache(bootstrap.adapters)
+dependencies = functools.cache(bootstrap.email)
 
 
 def email_metric(kind: EmailKind, what: str) -> str:
@@ -37,24 +35,15 @@ def email_metric(kind: EmailKind, what: str) -> str:
 
 
 def _handle(customer_event: CustomerEvent) -> Outcome:
-    found = adapters()
     kind = KIND_BY_EVENT[type(customer_event)]
     try:
-        outcome = notify(
-            customer_event,
-            found.ledger,
-            found.mailer,
-            found.renderer,
-            policy=found.policy,
-            unsubscribe=found.unsubscribe,
-        )
+        outcome = notify(customer_event, dependencies())
     except Exception:
         count(metrics, email_metric(kind, "Failed"))  # retried through the queue
         raise
-    if outcome in (Outcome.FAILED, Outcome.OUTCOME_UNKNOWN):
-        # Counted and logged for an alarm; not retried (it would end the same way).
+    if outcome.given_up:
         logger.error("email not sent", extra={"outcome": outcome.value})
-    if outcome in (Outcome.SENT, Outcome.RESENT_AFTER_STALE_CLAIM):
+    if outcome.sent:
         count(metrics, email_metric(kind, "Sent"))
     count(metrics, outcome.value)
     return outcome

@@ -44,9 +44,9 @@ def notifications(aws: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provis
     boto3.client("sesv2").create_email_identity(
         EmailIdentity=provisioned.env["NOTIFICATIONS_SENDER_EMAIL"]
     )
-    email_handler.adapters.cache_clear()
+    email_handler.dependencies.cache_clear()
     yield provisioned
-    email_handler.adapters.cache_clear()
+    email_handler.dependencies.cache_clear()
 
 
 @pytest.fixture

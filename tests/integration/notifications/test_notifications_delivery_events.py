@@ -75,7 +75,7 @@ def ledger_status(notifications: ProvisionedService) -> tuple[str, str | None]:
 def test_a_bounce_ends_the_email_failed_with_the_reason_whatever_came_before(
     outbox: Outbox, notifications: ProvisionedService
 ) -> None:
-    delivery.ledger.cache_clear()
+    delivery.dependencies.cache_clear()
     email_handler(sqs_event(order_placed()), cast(LambdaContext, FakeLambdaContext()))
     [request] = outbox.requests
     tags = {t["Name"]: t["Value"] for t in request["EmailTags"]}
@@ -89,7 +89,7 @@ def test_a_bounce_ends_the_email_failed_with_the_reason_whatever_came_before(
 
 
 def test_events_about_someone_elses_emails_are_ignored(notifications: ProvisionedService) -> None:
-    delivery.ledger.cache_clear()
+    delivery.dependencies.cache_clear()
 
     assert deliver(ses_event("Email Bounced", BOUNCE, {"campaign": "spring"})) == []
     assert deliver(ses_event("Email Bounced", BOUNCE, {"order_id": "x", "kind": "nope"})) == []

@@ -218,7 +218,7 @@ def test_a_timed_out_ses_call_is_sent_once_after_its_claim_goes_stale(
 ) -> None:
     # Given SES times out on the first call (the email did not go out)
     monkeypatch.setenv("NOTIFICATIONS_STALE_CLAIM_SECONDS", "1")
-    email_handler.adapters.cache_clear()
+    email_handler.dependencies.cache_clear()
     ses_fails(outbox, times=1, error=ReadTimeoutError(endpoint_url="https://email.test"))
     event = order_shipped()
 

@@ -38,7 +38,7 @@ def opt_out_items(notifications: ProvisionedService) -> list[Any]:
 def test_one_click_post_opts_out_and_the_next_feedback_request_is_not_sent(
     outbox: Outbox, notifications: ProvisionedService
 ) -> None:
-    email.adapters.cache_clear()
+    email.dependencies.cache_clear()
     unsubscribe.dependencies.cache_clear()
     context = cast(LambdaContext, FakeLambdaContext())
     email.lambda_handler(sqs_event(feedback_due("ord_1")), context)

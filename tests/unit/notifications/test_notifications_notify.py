@@ -13,6 +13,7 @@ from services.notifications.domain.notify import (
     ClaimPendingError,
     ClaimPolicy,
     CustomerEvent,
+    EmailDependencies,
     Outcome,
     Unsubscribe,
     notify,
@@ -63,15 +64,8 @@ def send(
     clock: Clock | None = None,
     opt_outs: InMemoryOptOuts | None = None,
 ) -> Outcome:
-    return notify(
-        event,
-        ledger,
-        mailer,
-        RENDERER,
-        policy=POLICY,
-        unsubscribe=unsubscribe(opt_outs),
-        now=clock or Clock(),
-    )
+    deps = EmailDependencies(ledger, mailer, RENDERER, POLICY, unsubscribe(opt_outs))
+    return notify(event, deps, now=clock or Clock())
 
 
 @pytest.fixture
@@ -267,11 +261,7 @@ def test_a_template_error_leaves_no_claim_behind(
     with pytest.raises(RuntimeError):
         notify(
             order_placed(),
-            ledger,
-            mailer,
-            BrokenRenderer(),
-            policy=POLICY,
-            unsubscribe=unsubscribe(),
+            EmailDependencies(ledger, mailer, BrokenRenderer(), POLICY, unsubscribe()),
         )
 
     assert ledger.entries == {}
