@@ -54,6 +54,16 @@ class WindowClosed:
     approval: Approval
 
 
+@dataclass(frozen=True)
+class NotPublished:
+    """This decision is recorded but could not be put on the bus: the same form, sent again,
+    publishes it. ``comment`` is the one just sent; ``cause`` is what went wrong."""
+
+    approval: Approval
+    comment: str | None
+    cause: BaseException | None
+
+
 LinkAnswer = (
     UnknownApproval
     | AwaitingConfirmation
@@ -61,4 +71,5 @@ LinkAnswer = (
     | AlreadyDecided
     | Cancelled
     | WindowClosed
+    | NotPublished
 )

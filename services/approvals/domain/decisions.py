@@ -14,6 +14,7 @@ the workflow waiting.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
 from events.models import (
@@ -47,18 +48,10 @@ class DecisionNotPublishedError(RuntimeError):
 
 def view(store: ApprovalStore, approval_id: str, decision: Decision, now: datetime) -> LinkAnswer:
     """What a GET on a valid link shows. Never changes anything."""
-    approval = store.get(approval_id)
-    if approval is None:
-        return UnknownApproval()
-    if approval.is_open:
-        if now >= approval.deadline:
-            return WindowClosed(approval)
-        return AwaitingConfirmation(approval, decision)
-    if _awaits_republish(approval, decision):
-        if now >= approval.deadline:
-            return WindowClosed(approval)
-        return AwaitingConfirmation(approval, decision, resume=True)
-    return _settled(approval)
+    found = _actionable(store.get(approval_id), decision, now)
+    if not isinstance(found, _Actionable):
+        return found
+    return AwaitingConfirmation(found.approval, decision, resume=found.resume)
 
 
 def decide(
@@ -75,17 +68,12 @@ def decide(
     Raises ``DecisionNotPublishedError`` when the event could not be published; the decision
     stays recorded and the same request sent again publishes it.
     """
-    approval = store.get(approval_id)
-    if approval is None:
-        return UnknownApproval()
-    if approval.is_open:
-        if now >= approval.deadline:
-            # Too close to the workflow's timer: the decision might reach nobody.
-            return WindowClosed(approval)
+    found = _actionable(store.get(approval_id), decision, now)
+    if isinstance(found, _Actionable) and not found.resume:
         status = STATUS_OF_DECISION[decision]
         event_id = uuid.uuid4()
         if store.record_decision(approval_id, status, now, comment, event_id):
-            recorded = approval.model_copy(
+            recorded = found.approval.model_copy(
                 update={
                     "status": status,
                     "decided_at": now,
@@ -95,15 +83,13 @@ def decide(
                 }
             )
             return _publish(store, publisher, recorded)
-        # Another request decided (or the order was cancelled) between our read and write.
-        approval = store.get(approval_id) or approval
-    if _awaits_republish(approval, decision):
-        if now >= approval.deadline:
-            # Recorded but never confirmed to the owner (they saw the retry page); too late
-            # to pass on now, so the workflow's timeout decides.
-            return WindowClosed(approval)
-        return _publish(store, publisher, approval)
-    return _settled(approval)
+        # Another request decided (or the order was cancelled) between our read and write;
+        # an approval still open here has gone from the table since: it counts as settled.
+        approval = store.get(approval_id) or found.approval
+        found = _settled(approval) if approval.is_open else _actionable(approval, decision, now)
+    if not isinstance(found, _Actionable):
+        return found
+    return _publish(store, publisher, found.approval)
 
 
 def decision_event(approval: Approval) -> OrderApproved | OrderRejected:
@@ -150,6 +136,31 @@ def _awaits_republish(approval: Approval, decision: Decision) -> bool:
         and not approval.decision_published
         and approval.cancelled_at is None
     )
+
+
+@dataclass(frozen=True)
+class _Actionable:
+    """An approval a link can still act on: open, or (``resume``) holding this very decision,
+    recorded but not yet published."""
+
+    approval: Approval
+    resume: bool
+
+
+def _actionable(
+    approval: Approval | None, decision: Decision, now: datetime
+) -> _Actionable | LinkAnswer:
+    """The approval a link for ``decision`` can act on, or the answer when it can change
+    nothing: unknown, decided or cancelled, or past the deadline (too close to the
+    workflow's timer: a decision confirmed now might reach nobody)."""
+    if approval is None:
+        return UnknownApproval()
+    resume = _awaits_republish(approval, decision)
+    if not (approval.is_open or resume):
+        return _settled(approval)
+    if now >= approval.deadline:
+        return WindowClosed(approval)
+    return _Actionable(approval, resume=not approval.is_open)
 
 
 def _settled(approval: Approval) -> LinkAnswer:

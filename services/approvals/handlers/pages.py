@@ -16,6 +16,7 @@ from services.approvals.domain.answers import (
     Cancelled,
     DecisionRecorded,
     LinkAnswer,
+    NotPublished,
     UnknownApproval,
     WindowClosed,
 )
@@ -23,6 +24,12 @@ from services.approvals.links import LinkProblem, VerifiedLink
 from services.approvals.models import Approval
 
 _env = environment()
+# The pages of a request that changed nothing, by answer.
+_UNCHANGED = {
+    AlreadyDecided: "decided.html",
+    Cancelled: "cancelled.html",
+    WindowClosed: "window_closed.html",
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +40,6 @@ class Page:
 
 def answer_page(answer: LinkAnswer, link: VerifiedLink, *, posted: bool) -> Page:
     """The page for what happened. A POST that changed nothing is a 409 (a GET is just a look)."""
-    lost = 409 if posted else 200
     match answer:
         case UnknownApproval():
             return error_page(404)
@@ -41,12 +47,9 @@ def answer_page(answer: LinkAnswer, link: VerifiedLink, *, posted: bool) -> Page
             return _page(200, "confirm.html", approval, link=link, decision=decision, resume=resume)
         case DecisionRecorded(approval=approval):
             return _page(200, "result.html", approval)
-        case AlreadyDecided(approval=approval):
-            return _page(lost, "decided.html", approval)
-        case Cancelled(approval=approval):
-            return _page(lost, "cancelled.html", approval)
-        case WindowClosed(approval=approval):
-            return _page(lost, "window_closed.html", approval)
+        case NotPublished(comment=comment):
+            return publish_failed_page(link, comment)
+    return _page(409 if posted else 200, _UNCHANGED[type(answer)], answer.approval)
 
 
 def problem_page(problem: LinkProblem) -> Page:

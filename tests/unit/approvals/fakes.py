@@ -26,6 +26,9 @@ KEY = SigningKey("v-current", b"k" * 32)
 OTHER_KEY = SigningKey("v-current", b"o" * 32)
 BASE_URL = "https://approvals.example.test"
 NOW = datetime(2030, 5, 1, 12, 0, tzinfo=UTC)
+LATER = NOW + timedelta(minutes=5)
+# Decisions close this long before the workflow's deadline.
+MARGIN = timedelta(minutes=5)
 
 
 class StaticKeyring:

@@ -17,53 +17,15 @@ from services.approvals.domain.answers import (
     WindowClosed,
 )
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
-from services.approvals.domain.requests import (
-    LinkSettings,
-    RequestDependencies,
-    close_on_cancel,
-    request_approval,
-)
-from services.approvals.links import LinkSigner
+from services.approvals.domain.requests import close_on_cancel
 from services.approvals.models import Approval, ApprovalStatus, Decision
 from tests.unit.approvals.fakes import (
-    BASE_URL,
-    KEY,
-    NOW,
+    LATER,
+    MARGIN,
     FlakyPublisher,
     InMemoryApprovalStore,
-    RecordingNotifier,
-    StaticKeyring,
-    approval_requested,
     order_cancelled,
 )
-
-LATER = NOW + timedelta(minutes=5)
-MARGIN = timedelta(minutes=5)
-
-
-@pytest.fixture
-def store() -> InMemoryApprovalStore:
-    return InMemoryApprovalStore()
-
-
-@pytest.fixture
-def publisher() -> FlakyPublisher:
-    return FlakyPublisher()
-
-
-@pytest.fixture
-def approval(store: InMemoryApprovalStore) -> Approval:
-    """A pending approval whose owner has been sent the links."""
-    deps = RequestDependencies(
-        store=store,
-        notifier=RecordingNotifier(),
-        signer=LinkSigner(StaticKeyring(KEY)),
-        links=LinkSettings(BASE_URL, 3600, MARGIN),
-    )
-    request_approval(approval_requested("ord_1"), deps, now=NOW)
-    found = store.find_by_order("ord_1")
-    assert found is not None
-    return found
 
 
 def click(

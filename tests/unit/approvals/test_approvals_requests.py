@@ -20,6 +20,7 @@ from services.approvals.models import ApprovalStatus, Decision
 from tests.unit.approvals.fakes import (
     BASE_URL,
     KEY,
+    MARGIN,
     NOW,
     InMemoryApprovalStore,
     RecordingNotifier,
@@ -30,13 +31,7 @@ from tests.unit.approvals.fakes import (
 
 SIGNER = LinkSigner(StaticKeyring(KEY))
 GRACE = 7 * 24 * 3600
-MARGIN = timedelta(minutes=5)
 LINKS = LinkSettings(base_url=BASE_URL, grace_seconds=GRACE, decision_margin=MARGIN)
-
-
-@pytest.fixture
-def store() -> InMemoryApprovalStore:
-    return InMemoryApprovalStore()
 
 
 @pytest.fixture
