@@ -67,7 +67,9 @@ def _ledger(settings: LedgerSettings) -> DynamoDbSentEmailLedger:
 
 
 def _opt_outs(settings: UnsubscribeSettings) -> DynamoOptOuts:
-    return DynamoOptOuts(boto3.client("dynamodb"), settings.notifications_opt_outs_table_name)
+    return DynamoOptOuts(
+        boto3.resource("dynamodb").Table(settings.notifications_opt_outs_table_name)
+    )
 
 
 def _links(settings: UnsubscribeSettings) -> UnsubscribeLinks:

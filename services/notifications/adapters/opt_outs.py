@@ -9,30 +9,26 @@ from typing import TYPE_CHECKING
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_dynamodb.service_resource import Table
     from mypy_boto3_secretsmanager import SecretsManagerClient
 
 KEY_CACHE_SECONDS = 300
 
 
 class DynamoOptOuts:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
-        self._client = client
-        self._table = table_name
+    def __init__(self, table: Table) -> None:
+        self._table = table
 
     def has_opted_out(self, recipient: str) -> bool:
-        item = self._client.get_item(
-            TableName=self._table, Key={"recipient": {"S": recipient}}, ConsistentRead=True
-        ).get("Item")
+        item = self._table.get_item(Key={"recipient": recipient}, ConsistentRead=True).get("Item")
         return item is not None
 
     def opt_out(self, recipient: str, at: datetime) -> None:
         # Idempotent: a second click keeps the first time.
-        self._client.update_item(
-            TableName=self._table,
-            Key={"recipient": {"S": recipient}},
+        self._table.update_item(
+            Key={"recipient": recipient},
             UpdateExpression="SET opted_out_at = if_not_exists(opted_out_at, :at)",
-            ExpressionAttributeValues={":at": {"S": at.isoformat()}},
+            ExpressionAttributeValues={":at": at.isoformat()},
         )
 
 
