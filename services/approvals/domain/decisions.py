@@ -152,7 +152,8 @@ def _actionable(
 ) -> _Actionable | LinkAnswer:
     """The approval a link for ``decision`` can act on, or the answer when it can change
     nothing: unknown, decided or cancelled, or past the deadline (too close to the
-    workflow's timer: a decision confirmed now might reach nobody)."""
+    workflow's timer: a decision confirmed now might reach nobody, and one recorded but never
+    confirmed to the owner is left to the workflow's timeout)."""
     if approval is None:
         return UnknownApproval()
     resume = _awaits_republish(approval, decision)
