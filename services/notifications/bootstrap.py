@@ -13,9 +13,7 @@ from datetime import timedelta
 import boto3
 
 from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
-from services.notifications.adapters.mailer import SES_CLIENT_CONFIG, SesMailer
 from services.notifications.adapters.opt_outs import DynamoOptOuts, SecretKey
-from services.notifications.adapters.renderer import JinjaRenderer
 from services.notifications.domain.notify import ClaimPolicy, EmailDependencies, Unsubscribe
 from services.notifications.domain.opt_out import OptOutDependencies
 from services.notifications.domain.ports import SentEmailLedger
@@ -30,6 +28,11 @@ from services.notifications.unsubscribe import UnsubscribeLinks
 
 def email() -> EmailDependencies:
     """What the email function needs."""
+    # Imported here, not above: the delivery-report and unsubscribe functions build from this
+    # module too and would otherwise load Jinja2 at every cold start for nothing.
+    from services.notifications.adapters.mailer import SES_CLIENT_CONFIG, SesMailer  # noqa: PLC0415
+    from services.notifications.adapters.renderer import JinjaRenderer  # noqa: PLC0415
+
     settings = NotificationsSettings.from_env()
     return EmailDependencies(
         ledger=_ledger(settings),
