@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 
+from services.common.errors import field_problems
 from services.notifications.models import DeliveryReport, EmailKind, LedgerStatus
 
 STATUS_OF_EVENT: dict[str, LedgerStatus] = {
@@ -65,8 +66,7 @@ def delivery_report(detail: Any, at: datetime) -> DeliveryReport | None:
     try:
         event = SesEventDetail.model_validate(detail)
     except ValidationError as error:
-        fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
-        raise MalformedSesEventError(f"malformed SES event: {fields}") from None
+        raise MalformedSesEventError(f"malformed SES event: {field_problems(error)}") from None
     status = STATUS_OF_EVENT.get(event.eventType)
     tags = {name: values[0] for name, values in event.mail.tags.items() if values}
     if status is None or not {"order_id", "kind"} <= tags.keys():
