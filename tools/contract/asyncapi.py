@@ -34,7 +34,7 @@ import yaml
 
 from events.models import ALL_EVENTS, Event
 from local.paths import REPO_ROOT
-from tools.contract.catalogue import EXAMPLES_DIR, version_changes
+from tools.contract.catalogue import EXAMPLES_DIR, version_changes, write_if_changed
 from tools.contract.schemas import SCHEMAS_DIR, committed_versions, load_schema, schema_file_name
 
 ASYNCAPI_PATH = REPO_ROOT / "docs" / "asyncapi.yaml"
@@ -265,12 +265,7 @@ def render_asyncapi() -> str:
 
 def write_asyncapi(path: Path = ASYNCAPI_PATH) -> bool:
     """Write the document; True when it changed."""
-    text = render_asyncapi()
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return True
+    return write_if_changed(path, render_asyncapi())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -291,14 +291,18 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def write_catalogue(path: Path = CATALOGUE_PATH) -> bool:
-    """Write the catalogue; True when it changed."""
-    text = render_catalogue()
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write a generated file only when its text differs; True when it changed."""
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return True
+
+
+def write_catalogue(path: Path = CATALOGUE_PATH) -> bool:
+    """Write the catalogue; True when it changed."""
+    return write_if_changed(path, render_catalogue())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
