@@ -15,9 +15,11 @@ import boto3
 
 from events.publisher import EventBridgePublisher, EventPublisher
 from services.common.settings import ServiceSettings
+from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.domain.ports import OrdersStore
-from services.orders.settings import OrdersTableSettings, SweeperSettings
+from services.orders.adapters.idempotency import IdempotentPlacement
+from services.orders.domain.ports import Catalogue, OrdersStore
+from services.orders.settings import OrdersSettings, OrdersTableSettings, SweeperSettings
 
 
 def publisher() -> EventPublisher:
@@ -43,4 +45,21 @@ def sweeper() -> SweeperDependencies:
         store=DynamoOrdersStore(boto3.resource("dynamodb").Table(settings.orders_table_name)),
         publisher=EventBridgePublisher(boto3.client("events"), settings.event_bus_name),
         stuck_after=timedelta(seconds=settings.orders_stuck_after_seconds),
+    )
+
+
+@dataclass(frozen=True)
+class ApiDependencies:
+    store: OrdersStore
+    catalogue: Catalogue
+    place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
+
+
+def api() -> ApiDependencies:
+    settings = OrdersSettings.from_env()
+    dynamodb = boto3.resource("dynamodb")
+    return ApiDependencies(
+        store=DynamoOrdersStore(dynamodb.Table(settings.orders_table_name)),
+        catalogue=DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name),
+        place_once=IdempotentPlacement(table_name=settings.orders_idempotency_table_name),
     )

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from events.models import Customer
+from services.common.errors import field_problems
 from services.orders.models import CustomerId
 
 EMAIL_NOT_VERIFIED = (
@@ -66,9 +67,9 @@ class Caller:
         try:
             return Customer(name=profile.name, email=profile.email)
         except ValidationError as error:
-            fields = ", ".join(sorted({str(e["loc"][0]) for e in error.errors()}))
             raise CannotOrderError(
-                f"Your account's {fields} cannot be used on an order; please change it."
+                f"Your account cannot be used on an order ({field_problems(error)}); "
+                "please change it."
             ) from None
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from services.orders.handlers.api import SECURITY_SCHEMES, app
+from services.orders.handlers.api import app
+from services.orders.http.responses import SECURITY_SCHEMES
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 TITLE = "shop orders API"

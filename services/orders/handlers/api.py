@@ -18,141 +18,52 @@ the customer who sent it.
 from __future__ import annotations
 
 import functools
-import json
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, SecurityScheme
-from aws_lambda_powertools.event_handler.openapi.params import Header, Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.utilities.idempotency.exceptions import (
-    IdempotencyAlreadyInProgressError,
-    IdempotencyValidationError,
-)
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
-from events.models import Customer, utc_now
-from services.common.errors import field_errors
 from services.common.observability import count
-from services.common.request_limits import BodyLimits, body_problem
-from services.orders.adapters.catalogue import DynamoCatalogue
-from services.orders.adapters.dynamodb import DynamoOrdersStore
-from services.orders.adapters.idempotency import IdempotentPlacement
-from services.orders.domain.catalogue import PricingError
-from services.orders.domain.listing import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    MAX_TOKEN_LENGTH,
-    InvalidPageTokenError,
-    Page,
-    decode_token,
-    list_orders,
+from services.common.request_limits import body_problem
+from services.orders import bootstrap, ordering
+from services.orders.domain.listing import DEFAULT_PAGE_SIZE
+from services.orders.domain.placing import get_order
+from services.orders.http import errors
+from services.orders.http.errors import BODY_LIMITS
+from services.orders.http.params import IdempotencyKey, PageSize, PageToken
+from services.orders.http.responses import (
+    CANNOT_ORDER,
+    CUSTOMER_ONLY,
+    INVALID,
+    KEY_CONFLICT,
+    PLACED,
+    REPLAYED_HEADER,
+    TOO_LARGE,
+    UNAUTHORIZED,
+    json_response,
 )
-from services.orders.domain.placing import get_order, place_order
-from services.orders.domain.ports import Catalogue, OrdersStore
-from services.orders.identity import Caller, CannotOrderError, NotSignedInError, caller
-from services.orders.models import (
-    ErrorMessage,
-    OrderList,
-    OrderView,
-    PlaceOrderRequest,
-    UnauthorizedMessage,
-    ValidationErrorBody,
-)
-from services.orders.settings import OrdersSettings
-
-REPLAYED_HEADER = "Idempotent-Replayed"
-KEY_REUSED = (
-    "This Idempotency-Key was already used with a different request body; "
-    "use a new key for a new order."
-)
-KEY_IN_PROGRESS = "A request with this Idempotency-Key is still being processed; retry shortly."
-UNKNOWN_PAGE = "next_token is not one this API gave out; start again without it."
-
-# The OpenAPI security scheme every route requires: the customer's Cognito id token.
-SECURITY_SCHEMES: dict[str, SecurityScheme] = {
-    "customer": HTTPBearer(
-        bearerFormat="JWT",
-        description=(
-            "The signed-in customer's Cognito **id token** (not the access token): "
-            "`Authorization: Bearer <id token>`. API Gateway checks its issuer (the shop's "
-            "customers user pool), audience (the storefront app client), expiry and signature."
-        ),
-    )
-}
-CUSTOMER_ONLY: list[dict[str, list[str]]] = [{"customer": []}]
-
-# An order of 50 lines is ~5 KB and 3 levels deep; anything far beyond is not an order.
-BODY_LIMITS = BodyLimits(max_bytes=16 * 1024, max_depth=8)
+from services.orders.identity import Caller, caller
+from services.orders.models import ErrorMessage, Order, OrderList, OrderView, PlaceOrderRequest
 
 logger = Logger(service="orders")
 tracer = Tracer(service="orders")
 metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
-
-
-@dataclass(frozen=True)
-class Dependencies:
-    store: OrdersStore
-    catalogue: Catalogue
-    place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
-
-
-@functools.cache
-def dependencies() -> Dependencies:
-    """Built once per execution environment, on first use (so importing stays cheap)."""
-    settings = OrdersSettings.from_env()
-    dynamodb = boto3.resource("dynamodb")
-    store = DynamoOrdersStore(dynamodb.Table(settings.orders_table_name))
-    catalogue = DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name)
-    place_once = IdempotentPlacement(table_name=settings.orders_idempotency_table_name)
-    return Dependencies(store=store, catalogue=catalogue, place_once=place_once)
-
-
-def _place(
-    request: PlaceOrderRequest,
-    caller: Caller,
-    customer: Customer,
-    store: OrdersStore,
-    catalogue: Catalogue,
-) -> dict[str, Any]:
-    order = place_order(
-        request,
-        customer_id=caller.customer_id,
-        customer=customer,
-        store=store,
-        catalogue=catalogue,
-        clock=utc_now,
-    )
-    logger.info("order placed", extra={"order_id": order.order_id})
-    count(metrics, "OrderPlaced")
-    return {"order": order.view().model_dump(mode="json"), "replayed": False}
-
-
-# --- routes ------------------------------------------------------------------------------
-
-
-def _json(description: str, model: type[BaseModel]) -> OpenAPIResponse:
-    return {"description": description, "content": {"application/json": {"model": model}}}
-
-
-_INVALID = _json("Invalid input: one entry per field; nothing was written.", ValidationErrorBody)
-_UNAUTHORIZED = _json(
-    "No valid id token of a signed-in customer (missing, expired, or not for this API).",
-    UnauthorizedMessage,
-)
+errors.register(app)
+dependencies = functools.cache(bootstrap.api)
 
 
 def _caller() -> Caller:
     """The customer calling, from the claims API Gateway's authorizer checked."""
     return caller(app.current_event.request_context.authorizer.jwt_claim)
+
+
+def _placed(order: Order) -> None:
+    logger.info("order placed", extra={"order_id": order.order_id})
+    count(metrics, "OrderPlaced")
 
 
 @app.post(
@@ -171,71 +82,27 @@ def _caller() -> Caller:
     tags=["orders"],
     security=CUSTOMER_ONLY,
     responses={
-        201: {
-            "description": "The order, as placed.",
-            "headers": {
-                "Location": {
-                    "description": "Where to read the order.",
-                    "schema": {"type": "string"},
-                },
-                REPLAYED_HEADER: {
-                    "description": "Present (true) when this is a replay of an earlier request.",
-                    "schema": {"type": "string"},
-                },
-            },
-            "content": {"application/json": {"model": OrderView}},
-        },
-        400: _json(
-            f"The body is larger than {BODY_LIMITS.max_bytes} bytes or nests deeper than "
-            f"{BODY_LIMITS.max_depth} levels; it was not read.",
-            ErrorMessage,
-        ),
-        401: _UNAUTHORIZED,
-        403: _json(
-            "The customer cannot order yet: their email is not verified, or their profile "
-            "lacks a usable name or email. The message says which.",
-            ErrorMessage,
-        ),
-        409: _json("The Idempotency-Key was used for another body.", ErrorMessage),
-        422: _INVALID,
+        201: PLACED,
+        400: TOO_LARGE,
+        401: UNAUTHORIZED,
+        403: CANNOT_ORDER,
+        409: KEY_CONFLICT,
+        422: INVALID,
     },
 )
 def post_order(
-    request: PlaceOrderRequest,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            alias="Idempotency-Key",
-            min_length=1,
-            max_length=255,
-            description="A client-chosen key (a UUID, say) that makes retries safe.",
-        ),
-    ] = None,
+    request: PlaceOrderRequest, idempotency_key: IdempotencyKey = None
 ) -> Response[OrderView]:
-    who = _caller()
-    customer = who.customer()
-    deps = dependencies()
-
-    def place(order: PlaceOrderRequest) -> dict[str, Any]:
-        return _place(order, who, customer, deps.store, deps.catalogue)
-
-    if idempotency_key is None:
-        result = place(request)
-    else:
-        try:
-            # One customer's key can never replay another customer's order.
-            result = deps.place_once(request, f"{who.customer_id}/{idempotency_key}", place)
-        except IdempotencyValidationError:
-            raise ServiceError(409, KEY_REUSED) from None
-        except IdempotencyAlreadyInProgressError:
-            raise ServiceError(409, KEY_IN_PROGRESS) from None
-    view = OrderView.model_validate(result["order"])
-    headers = {"Location": f"/orders/{view.order_id}"}
-    if result["replayed"]:
+    placed = ordering.place(request, _caller(), idempotency_key, dependencies(), _placed)
+    headers = {"Location": f"/orders/{placed.view.order_id}"}
+    if placed.replayed:
         headers[REPLAYED_HEADER] = "true"
-        logger.info("order replayed", extra={"order_id": view.order_id})
+        logger.info("order replayed", extra={"order_id": placed.view.order_id})
     return Response(
-        status_code=201, content_type=content_types.APPLICATION_JSON, body=view, headers=headers
+        status_code=201,
+        content_type=content_types.APPLICATION_JSON,
+        body=placed.view,
+        headers=headers,
     )
 
 
@@ -247,28 +114,16 @@ def post_order(
     tags=["orders"],
     security=CUSTOMER_ONLY,
     responses={
-        200: _json("A page of the customer's orders.", OrderList),
-        400: _json("The next_token was not one this API gave out.", ErrorMessage),
-        401: _UNAUTHORIZED,
-        422: _INVALID,
+        200: json_response("A page of the customer's orders.", OrderList),
+        400: json_response("The next_token was not one this API gave out.", ErrorMessage),
+        401: UNAUTHORIZED,
+        422: INVALID,
     },
 )
 def list_orders_route(
-    limit: Annotated[
-        int, Query(ge=1, le=MAX_PAGE_SIZE, description="How many orders per page.")
-    ] = DEFAULT_PAGE_SIZE,
-    next_token: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=MAX_TOKEN_LENGTH,
-            description="The previous page's next_token, to read the page after it.",
-        ),
-    ] = None,
+    limit: PageSize = DEFAULT_PAGE_SIZE, next_token: PageToken = None
 ) -> OrderList:
-    who = _caller()
-    after = None if next_token is None else decode_token(next_token)
-    return list_orders(who.customer_id, Page(limit=limit, after=after), store=dependencies().store)
+    return ordering.page_of_orders(_caller(), limit, next_token, dependencies())
 
 
 @app.get(
@@ -279,82 +134,17 @@ def list_orders_route(
     tags=["orders"],
     security=CUSTOMER_ONLY,
     responses={
-        200: _json("The order.", OrderView),
-        401: _UNAUTHORIZED,
-        404: _json("No such order of yours, or it was cancelled.", ErrorMessage),
-        422: _INVALID,  # Powertools documents one for every validated route; ours is accurate
+        200: json_response("The order.", OrderView),
+        401: UNAUTHORIZED,
+        404: json_response("No such order of yours, or it was cancelled.", ErrorMessage),
+        422: INVALID,  # Powertools documents one for every validated route; ours is accurate
     },
 )
 def get_order_route(order_id: str) -> OrderView:
-    who = _caller()
-    view = get_order(order_id, customer_id=who.customer_id, store=dependencies().store)
+    view = get_order(order_id, customer_id=_caller().customer_id, store=dependencies().store)
     if view is None:
         raise NotFoundError("order not found")
     return view
-
-
-def invalid_request(error: RequestValidationError) -> Response[dict[str, Any]]:
-    # Powertools' own 422 shape, plus pydantic's message per field so people can fix their input
-    # (the rejected values themselves are not echoed back).
-    return Response(
-        status_code=422,
-        content_type=content_types.APPLICATION_JSON,
-        body={
-            "statusCode": 422,
-            "detail": field_errors(error.errors()),
-        },
-    )
-
-
-def not_signed_in(_: NotSignedInError) -> Response[dict[str, str]]:
-    # The very answer API Gateway's authorizer gives a token it refuses.
-    return Response(
-        status_code=401,
-        content_type=content_types.APPLICATION_JSON,
-        body={"message": "Unauthorized"},
-        headers={
-            "www-authenticate": 'Bearer error="invalid_token" '
-            'error_description="an id token of a signed-in customer is required"'
-        },
-    )
-
-
-def unpriceable(error: PricingError) -> Response[dict[str, Any]]:
-    # The same 422 shape, one entry per line at fault, pointing at its SKU.
-    return Response(
-        status_code=422,
-        content_type=content_types.APPLICATION_JSON,
-        body={
-            "statusCode": 422,
-            "detail": [
-                {"loc": ["body", "items", p.index, "sku"], "type": p.kind, "msg": p.message}
-                for p in error.problems
-            ],
-        },
-    )
-
-
-def cannot_order(error: CannotOrderError) -> Response[dict[str, Any]]:
-    return Response(
-        status_code=403,
-        content_type=content_types.APPLICATION_JSON,
-        body={"statusCode": 403, "message": str(error)},
-    )
-
-
-def bad_page_token(_: InvalidPageTokenError) -> Response[dict[str, Any]]:
-    return Response(
-        status_code=400,
-        content_type=content_types.APPLICATION_JSON,
-        body={"statusCode": 400, "message": UNKNOWN_PAGE},
-    )
-
-
-app.exception_handler(RequestValidationError)(invalid_request)
-app.exception_handler(NotSignedInError)(not_signed_in)
-app.exception_handler(CannotOrderError)(cannot_order)
-app.exception_handler(InvalidPageTokenError)(bad_page_token)
-app.exception_handler(PricingError)(unpriceable)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
@@ -363,15 +153,6 @@ app.exception_handler(PricingError)(unpriceable)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if problem := body_problem(event, BODY_LIMITS):
         # Before the resolver parses anything: its JSON parser recurses on nesting.
-        return _refused(problem)
+        return errors.refused(problem)
     dependencies().place_once.config.register_lambda_context(context)
     return app.resolve(event, context)
-
-
-def _refused(message: str) -> dict[str, Any]:
-    return {
-        "statusCode": 400,
-        "headers": {"Content-Type": content_types.APPLICATION_JSON},
-        "body": json.dumps({"statusCode": 400, "message": message}),
-        "isBase64Encoded": False,
-    }

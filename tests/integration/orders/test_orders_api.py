@@ -10,11 +10,12 @@ from typing import Any, NamedTuple
 import pytest
 
 from local.provision import ProvisionedService
+from services.orders import ordering
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.domain.catalogue import MAX_QUANTITY_PER_SKU, CatalogueEntry
 from services.orders.domain.placing import place_order
-from services.orders.handlers import api
-from services.orders.handlers.api import KEY_IN_PROGRESS, KEY_REUSED, REPLAYED_HEADER
+from services.orders.http.errors import KEY_IN_PROGRESS, KEY_REUSED
+from services.orders.http.responses import REPLAYED_HEADER
 from tests.integration.conftest import EmittedMetrics
 from tests.integration.orders.conftest import Http, HttpResponse, OrdersTable, stream_records
 from tests.support.orders import order_body
@@ -315,7 +316,7 @@ def test_a_retry_while_the_first_request_is_still_running_is_a_409(
         overlapping.append(http.post(order_body(), idempotency_key=key))
         return place_order(*args, **kwargs)
 
-    monkeypatch.setattr(api, "place_order", place_while_a_retry_arrives)
+    monkeypatch.setattr(ordering, "place_order", place_while_a_retry_arrives)
 
     first = http.post(order_body(), idempotency_key=key)
 

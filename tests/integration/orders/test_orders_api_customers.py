@@ -12,7 +12,7 @@ import boto3
 import pytest
 
 from local.provision import ProvisionedService
-from services.orders.handlers.api import UNKNOWN_PAGE
+from services.orders.http.errors import UNKNOWN_PAGE
 from services.orders.identity import EMAIL_NOT_VERIFIED
 from tests.integration.orders.conftest import Http, OrdersTable
 from tests.support.customers import ADA, ADA_ID, GRACE, id_token_claims
