@@ -31,20 +31,9 @@ from services.common.request_limits import body_problem
 from services.orders import bootstrap, ordering
 from services.orders.domain.listing import DEFAULT_PAGE_SIZE
 from services.orders.domain.placing import get_order
-from services.orders.http import errors
+from services.orders.http import errors, responses
 from services.orders.http.errors import BODY_LIMITS
 from services.orders.http.params import IdempotencyKey, PageSize, PageToken
-from services.orders.http.responses import (
-    CANNOT_ORDER,
-    CUSTOMER_ONLY,
-    INVALID,
-    KEY_CONFLICT,
-    PLACED,
-    REPLAYED_HEADER,
-    TOO_LARGE,
-    UNAUTHORIZED,
-    json_response,
-)
 from services.orders.identity import Caller, caller
 from services.orders.models import ErrorMessage, Order, OrderList, OrderView, PlaceOrderRequest
 
@@ -80,14 +69,14 @@ def _placed(order: Order) -> None:
         "their email must be verified (403 otherwise)."
     ),
     tags=["orders"],
-    security=CUSTOMER_ONLY,
+    security=responses.CUSTOMER_ONLY,
     responses={
-        201: PLACED,
-        400: TOO_LARGE,
-        401: UNAUTHORIZED,
-        403: CANNOT_ORDER,
-        409: KEY_CONFLICT,
-        422: INVALID,
+        201: responses.PLACED,
+        400: responses.TOO_LARGE,
+        401: responses.UNAUTHORIZED,
+        403: responses.CANNOT_ORDER,
+        409: responses.KEY_CONFLICT,
+        422: responses.INVALID,
     },
 )
 def post_order(
@@ -96,7 +85,7 @@ def post_order(
     placed = ordering.place(request, _caller(), idempotency_key, dependencies(), _placed)
     headers = {"Location": f"/orders/{placed.view.order_id}"}
     if placed.replayed:
-        headers[REPLAYED_HEADER] = "true"
+        headers[responses.REPLAYED_HEADER] = "true"
         logger.info("order replayed", extra={"order_id": placed.view.order_id})
     return Response(
         status_code=201,
@@ -112,12 +101,12 @@ def post_order(
     description="The signed-in customer's orders, newest first, a page at a time. An order "
     "placed a moment ago may take a second to appear here (reading it by id is immediate).",
     tags=["orders"],
-    security=CUSTOMER_ONLY,
+    security=responses.CUSTOMER_ONLY,
     responses={
-        200: json_response("A page of the customer's orders.", OrderList),
-        400: json_response("The next_token was not one this API gave out.", ErrorMessage),
-        401: UNAUTHORIZED,
-        422: INVALID,
+        200: responses.json_response("A page of the customer's orders.", OrderList),
+        400: responses.json_response("The next_token was not one this API gave out.", ErrorMessage),
+        401: responses.UNAUTHORIZED,
+        422: responses.INVALID,
     },
 )
 def list_orders_route(
@@ -132,12 +121,13 @@ def list_orders_route(
     description="Its status: placed, awaiting_approval, shipped, feedback_requested. "
     "A cancelled order is deleted: 404. Another customer's order is a 404 too.",
     tags=["orders"],
-    security=CUSTOMER_ONLY,
+    security=responses.CUSTOMER_ONLY,
     responses={
-        200: json_response("The order.", OrderView),
-        401: UNAUTHORIZED,
-        404: json_response("No such order of yours, or it was cancelled.", ErrorMessage),
-        422: INVALID,  # Powertools documents one for every validated route; ours is accurate
+        200: responses.json_response("The order.", OrderView),
+        401: responses.UNAUTHORIZED,
+        404: responses.json_response("No such order of yours, or it was cancelled.", ErrorMessage),
+        # Powertools documents a 422 for every validated route; ours is accurate
+        422: responses.INVALID,
     },
 )
 def get_order_route(order_id: str) -> OrderView:
