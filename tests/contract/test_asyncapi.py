@@ -12,12 +12,12 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 from moto.events.models import EventPattern
-from pydantic import Field
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from events.models import ALL_EVENTS, OrderShipped, OrderShippedData
+from events.models import ALL_EVENTS
 from tests.contract.files import example_files, read_json
+from tests.contract.shipped_v2 import publish_shipped_v2
 from tests.support.paths import REPO_ROOT
 from tools.contract.asyncapi import (
     ASYNCAPI_PATH,
@@ -25,8 +25,7 @@ from tools.contract.asyncapi import (
     message_key,
     render_asyncapi,
 )
-from tools.contract.schema_gen import generate_schema, render
-from tools.contract.schemas import SCHEMAS_DIR, committed_versions, format_checker
+from tools.contract.schemas import committed_versions, format_checker
 
 CHECKER_DIR = REPO_ROOT / "tools" / "asyncapi-check"
 DOCUMENT_URI = "urn:shop:asyncapi"
@@ -122,20 +121,8 @@ def test_every_example_is_in_the_document_and_fits_its_message(example: Path) ->
         assert EventPattern.load(json.dumps(rule["EventPattern"])).matches_event(event)
 
 
-class ShippedWithCarrier(OrderShippedData):
-    carrier: str = Field(min_length=1)
-
-
-class OrderShippedV2(OrderShipped):
-    version = 2
-    data: ShippedWithCarrier
-
-
 def test_a_new_version_is_a_second_message_beside_the_first(tmp_path: Path) -> None:
-    for path in SCHEMAS_DIR.glob("*.json"):
-        shutil.copy(path, tmp_path / path.name)
-    (tmp_path / "OrderShipped.v2.json").write_text(render(generate_schema(OrderShippedV2)))
-    events = [OrderShippedV2 if e is OrderShipped else e for e in ALL_EVENTS]
+    events = publish_shipped_v2(tmp_path)
 
     document = generate_asyncapi(events, schemas_dir=tmp_path)
 
