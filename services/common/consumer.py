@@ -14,6 +14,7 @@ detail-type: any function allowed to put events on the bus could otherwise forge
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -24,9 +25,8 @@ from aws_lambda_powertools.utilities.batch import (
 )
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.parser.models import EventBridgeModel
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from events.models import Event, UnknownEventError, parse_detail
 from services.common.errors import field_problems
@@ -61,9 +61,23 @@ class MalformedEventError(ValueError):
         super().__init__(f"malformed {what}: {field_problems(error)}")
 
 
-class BusEnvelope(EventBridgeModel):
+class BusEnvelope(BaseModel):
+    """An EventBridge event as a bus rule delivers it (the fields of Powertools'
+    ``EventBridgeModel`` that AWS always sends). Our own so that its schema is built on the
+    first record, not by every consumer's import."""
+
+    model_config = ConfigDict(populate_by_name=True, defer_build=True)
+
+    version: str
+    id: str
+    source: str
     # moto's rule-to-SQS delivery leaves out "account" (AWS always sends it); nothing reads it.
     account: str = ""
+    time: datetime
+    region: str
+    resources: list[str]
+    detail_type: str = Field(alias="detail-type")
+    detail: dict[str, Any]
 
 
 def parse_record(record: SQSRecord, accepts: tuple[type[E], ...]) -> E:

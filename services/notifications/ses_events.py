@@ -26,7 +26,7 @@ STATUS_OF_EVENT: dict[str, LedgerStatus] = {
 
 
 class _Loose(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
 
 class SesMail(_Loose):

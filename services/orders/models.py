@@ -108,7 +108,7 @@ class Order(OrderView):
 class OrderList(BaseModel):
     """A page of the caller's orders, newest first."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     orders: list[OrderView]
     next_token: str | None = Field(
@@ -119,6 +119,8 @@ class OrderList(BaseModel):
 class ErrorMessage(BaseModel):
     """Powertools' error shape for 404 and 409 responses."""
 
+    model_config = ConfigDict(defer_build=True)
+
     statusCode: int  # Powertools' own name for it
     message: str
 
@@ -126,10 +128,14 @@ class ErrorMessage(BaseModel):
 class UnauthorizedMessage(BaseModel):
     """API Gateway's answer to a missing or refused token (the function never runs)."""
 
+    model_config = ConfigDict(defer_build=True)
+
     message: str = Field(examples=["Unauthorized"])
 
 
 class FieldError(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+
     loc: list[str | int] = Field(description="Where the problem is, e.g. body.items.0.quantity.")
     type: str = Field(description="pydantic's error type, e.g. value_error, extra_forbidden.")
     msg: str = Field(description="What is wrong, for a person.")
@@ -137,6 +143,8 @@ class FieldError(BaseModel):
 
 class ValidationErrorBody(BaseModel):
     """Powertools' 422 shape, with a readable message per field."""
+
+    model_config = ConfigDict(defer_build=True)
 
     statusCode: int  # Powertools' own name for it
     detail: list[FieldError]

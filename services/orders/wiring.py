@@ -24,10 +24,15 @@ from services.common.wiring import (
     UserPoolClient,
     event_pattern,
 )
+from services.orders.indexes import ORDERS_BY_CUSTOMER_INDEX
 from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
 
 # The index a customer's order list reads: their orders, newest first.
-ORDERS_BY_CUSTOMER = Index(name="by-customer", partition_key="customer_id", sort_key="placed_at")
+ORDERS_BY_CUSTOMER = Index(
+    name=ORDERS_BY_CUSTOMER_INDEX,
+    partition_key="customer_id",
+    sort_key="placed_at",
+)
 
 WIRING = ServiceWiring(
     name="orders",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -22,9 +22,10 @@ from services.approvals.domain.answering import open_link, post_decision
 from services.approvals.handlers.http import read_form
 from services.approvals.handlers.responses import DecisionResponses
 from services.approvals.links import LinkProblem, RefusedLink
+from services.common.observability import service_tracer
 
 logger = Logger(service="approvals")
-tracer = Tracer(service="approvals")
+tracer = service_tracer("approvals")
 metrics = Metrics(service="approvals")
 app = LambdaFunctionUrlResolver()
 dependencies = functools.cache(bootstrap.decision_dependencies)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -19,10 +19,10 @@ from services.approvals.domain.requests import (
     on_workflow_event,
 )
 from services.common.consumer import consume_events
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 
 logger = Logger(service="approvals")
-tracer = Tracer(service="approvals")
+tracer = service_tracer("approvals")
 metrics = Metrics(service="approvals")
 dependencies = functools.cache(bootstrap.request_dependencies)
 

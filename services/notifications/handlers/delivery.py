@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -17,14 +17,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import BusEnvelope
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 from services.notifications import bootstrap
 from services.notifications.domain.notify import record_delivery
 from services.notifications.handlers import SERVICE
 from services.notifications.ses_events import delivery_report
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
+tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
 dependencies = functools.cache(bootstrap.ledger)
 

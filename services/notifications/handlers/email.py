@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 from services.notifications import bootstrap
 from services.notifications.adapters.mailer import SEND_BUDGET_MS
 from services.notifications.domain.notify import (
@@ -24,7 +24,7 @@ from services.notifications.handlers import SERVICE
 from services.notifications.models import EmailKind
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
+tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
 dependencies = functools.cache(bootstrap.email)
 

@@ -12,18 +12,19 @@ import functools
 from typing import Any
 from urllib.parse import urlencode
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import LambdaFunctionUrlResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import utc_now
+from services.common.observability import service_tracer
 from services.notifications import bootstrap
 from services.notifications.domain.opt_out import opt_out
 from services.notifications.handlers import SERVICE
 from services.notifications.handlers.pages import link_not_valid, unsubscribe_page
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
+tracer = service_tracer(SERVICE)
 app = LambdaFunctionUrlResolver()
 dependencies = functools.cache(bootstrap.opt_out)
 

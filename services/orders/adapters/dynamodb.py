@@ -22,8 +22,8 @@ from services.orders.domain.ports import (
     StatusChange,
     sortable_time,
 )
+from services.orders.indexes import ORDERS_BY_CUSTOMER_INDEX
 from services.orders.models import Order, OrderStatus
-from services.orders.wiring import ORDERS_BY_CUSTOMER
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.service_resource import Table
@@ -91,7 +91,7 @@ class DynamoOrdersStore:
         # A global index reads eventually consistent: an order placed a moment ago may show
         # up on the next call (reading it by id is consistent).
         query: dict[str, Any] = {
-            "IndexName": ORDERS_BY_CUSTOMER.name,
+            "IndexName": ORDERS_BY_CUSTOMER_INDEX,
             "KeyConditionExpression": "customer_id = :customer",
             "ExpressionAttributeValues": {":customer": customer_id},
             "ScanIndexForward": False,

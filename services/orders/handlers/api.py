@@ -20,13 +20,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 from services.common.request_limits import body_problem
 from services.orders import bootstrap, ordering
 from services.orders.domain.listing import DEFAULT_PAGE_SIZE
@@ -38,7 +38,7 @@ from services.orders.identity import Caller, caller
 from services.orders.models import ErrorMessage, Order, OrderList, OrderView, PlaceOrderRequest
 
 logger = Logger(service="orders")
-tracer = Tracer(service="orders")
+tracer = service_tracer("orders")
 metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
 errors.register(app)

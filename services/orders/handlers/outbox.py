@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -22,12 +22,13 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from services.common.observability import service_tracer
 from services.orders import bootstrap
 from services.orders.adapters.dynamodb import placed_order
 from services.orders.domain.outbox import publish_order_placed
 
 logger = Logger(service="orders")
-tracer = Tracer(service="orders")
+tracer = service_tracer("orders")
 publisher = functools.cache(bootstrap.publisher)
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import utc_now
+from services.common.observability import service_tracer
 from services.orders import bootstrap
 from services.orders.domain.sweeper import republish_stuck_orders
 
 logger = Logger(service="orders")
-tracer = Tracer(service="orders")
+tracer = service_tracer("orders")
 metrics = Metrics(service="orders")
 dependencies = functools.cache(bootstrap.sweeper)
 

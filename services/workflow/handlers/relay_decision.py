@@ -9,19 +9,19 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from events.models import OrderApproved, OrderRejected, utc_now
 from services.common.consumer import consume_events
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 from services.workflow import bootstrap
 from services.workflow.domain.relay import DecisionOutcome, TokenNotFoundError, relay_decision
 from services.workflow.handlers import SERVICE
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
+tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
 dependencies = cache(bootstrap.decision_relay)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -21,14 +21,14 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from services.common.observability import count
+from services.common.observability import count, service_tracer
 from services.workflow import bootstrap
 from services.workflow.domain.relay import keep_token
 from services.workflow.handlers import SERVICE
 from services.workflow.models import MalformedTokenMessageError, parse_token_request
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
+tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
 dependencies = cache(bootstrap.token_relay)
 
