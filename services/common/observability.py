@@ -83,7 +83,10 @@ class SampledXRayProvider(BaseProvider):
 
     def _xray(self) -> Any:
         if self._recorder is None:
-            from aws_xray_sdk.core import patch, xray_recorder  # noqa: PLC0415 - see module doc
+            from aws_xray_sdk.core import (  # type: ignore[import-untyped]  # noqa: PLC0415
+                patch,
+                xray_recorder,
+            )
 
             # Each subsegment sent as it closes, as Powertools configures its own provider.
             xray_recorder.configure(streaming_threshold=0)

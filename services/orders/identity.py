@@ -35,14 +35,14 @@ class CannotOrderError(Exception):
 
 
 class _IdTokenClaims(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     sub: CustomerId
     token_use: Literal["id"]
 
 
 class _ProfileClaims(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
 
     email: str
     email_verified: bool  # "true" / "false" from API Gateway

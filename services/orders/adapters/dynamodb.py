@@ -6,10 +6,6 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
-    DynamoDBRecord,
-    DynamoDBRecordEventName,
-)
 from boto3.dynamodb.conditions import Attr
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
@@ -26,6 +22,11 @@ from services.orders.indexes import ORDERS_BY_CUSTOMER_INDEX
 from services.orders.models import Order, OrderStatus
 
 if TYPE_CHECKING:
+    # A type only: Powertools' data classes package loads every event source's classes,
+    # which the functions that never read a stream should not pay for at a cold start.
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+        DynamoDBRecord,
+    )
     from mypy_boto3_dynamodb.service_resource import Table
 
 
@@ -60,7 +61,8 @@ def order_from_item(item: Mapping[str, Any]) -> Order:
 def placed_order(record: DynamoDBRecord) -> Order | None:
     """The order a stream record places: only INSERTs are orders being placed; status updates
     (MODIFY) and cancellations (REMOVE) are None."""
-    if record.event_name is not DynamoDBRecordEventName.INSERT or record.dynamodb is None:
+    event_name = record.event_name
+    if event_name is None or event_name.name != "INSERT" or record.dynamodb is None:
         return None
     return order_from_item(record.dynamodb.new_image)
 

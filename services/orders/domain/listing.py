@@ -28,7 +28,7 @@ class InvalidPageTokenError(ValueError):
 
 
 class _Token(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     placed_at: str = Field(pattern=SORTABLE_TIME_PATTERN)
     order_id: OrderId
