@@ -97,14 +97,6 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
             source="orders/handlers/outbox.py record_handler: OrderPlaced for an INSERT",
             emits=("OrderPlaced",),
         ),
-        # The stream mapping has no filter, so status updates and deletions invoke the
-        # outbox too; it reads the record and returns.
-        ("orders/outbox", stream_trigger("MODIFY")): Operation(
-            source="orders/handlers/outbox.py record_handler: MODIFY is ignored"
-        ),
-        ("orders/outbox", stream_trigger("REMOVE")): Operation(
-            source="orders/handlers/outbox.py record_handler: REMOVE is ignored"
-        ),
         ("orders/status", "ApprovalRequested"): status,
         ("orders/status", "OrderShipped"): status,
         ("orders/status", "FeedbackDue"): status,

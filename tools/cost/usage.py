@@ -184,14 +184,18 @@ class _Journey:
                 return function_key(wiring, fn)
         raise LookupError(f"{wiring.name}: no function reads the {queue} queue")
 
-    def _stream_consumer(self, table: str) -> str | None:
+    def _stream_consumer(self, table: str, event: str) -> str | None:
+        """The function a stream record of ``event`` invokes, if any: the mapping's filter
+        criteria drop the records whose event names it does not list, unbilled."""
         service, name = table.split("/", 1)
         wiring = self._wiring(service)
         if not wiring.table(name).stream:
             return None
         for fn in wiring.functions:
-            if isinstance(fn.trigger, StreamTrigger) and fn.trigger.table == name:
-                return function_key(wiring, fn)
+            trigger = fn.trigger
+            if isinstance(trigger, StreamTrigger) and trigger.table == name:
+                wanted = not trigger.event_names or event in trigger.event_names
+                return function_key(wiring, fn) if wanted else None
         return None
 
     # --- what happens ------------------------------------------------------------------
@@ -219,7 +223,7 @@ class _Journey:
         for write in op.writes:
             units = write_units(sizes.of(write.item), transactional=write.transactional)
             use.write_units += weight * write.weight * units
-            if write.stream and (consumer := self._stream_consumer(write.table)):
+            if write.stream and (consumer := self._stream_consumer(write.table, write.stream)):
                 self.invoke(
                     consumer,
                     stream_trigger(write.stream),

@@ -117,7 +117,7 @@ def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
     usage = run().usage
 
     # Functions each event reaches (subscriptions -> queues -> functions), one per record.
-    assert [usage[o].lambda_requests for o in OUTCOMES] == [17, 15, 12]
+    assert [usage[o].lambda_requests for o in OUTCOMES] == [14, 13, 10]
     assert [usage[o].event_count for o in OUTCOMES] == [5, 4, 3]
     # Each delivery: the rule's SendMessage, the poller's receive and its delete.
     assert [usage[o].sqs_requests for o in OUTCOMES] == [30, 27, 24]
@@ -125,8 +125,9 @@ def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
     assert [usage[o].sns_email_notifications for o in OUTCOMES] == [1, 1, 1]
     assert [usage[o].function_url_requests for o in OUTCOMES] == [2, 2, 0]
     assert [usage[o].transitions for o in OUTCOMES] == [4, 3, 3]
-    # The stream has no filter: every write to the orders table invokes the outbox.
-    assert [usage[o].functions["orders/outbox"].invocations for o in OUTCOMES] == [4, 3, 3]
+    # The stream mapping's filter passes INSERTs only: status updates and the cancellation's
+    # delete never invoke the outbox.
+    assert [usage[o].functions["orders/outbox"].invocations for o in OUTCOMES] == [1, 1, 1]
 
 
 def test_the_all_lambda_design_adds_one_invocation_per_task_state_and_nothing_else() -> None:
