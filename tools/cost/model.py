@@ -22,7 +22,12 @@ from services.approvals.adapters.signing_key import KEY_CACHE_SECONDS
 from services.common.wiring import ServiceWiring, SqsTrigger
 from tools.cost.asl_paths import OUTCOMES, Outcome
 from tools.cost.durations import Durations
-from tools.cost.observability import Observability, deployed_observability, sampled_share
+from tools.cost.observability import (
+    Observability,
+    billed_metrics,
+    deployed_observability,
+    sampled_share,
+)
 from tools.cost.prices import PriceList
 from tools.cost.usage import Assumptions, Design, Usage, derive_usage, memory_mb
 
@@ -265,9 +270,9 @@ def estimate(
         ),
         FixedLine(
             "EMF custom metrics",
-            seen.custom_metrics,
-            "metrics",
-            seen.custom_metrics * prices.unit_usd("cloudwatch_custom_metric_month"),
+            billed_metrics(seen),
+            "metric-months",
+            billed_metrics(seen) * prices.unit_usd("cloudwatch_custom_metric_month"),
         ),
     )
     return Estimate(design, orders_per_month, lines, fixed, usages)

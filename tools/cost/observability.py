@@ -4,8 +4,9 @@ Read from infra's source as text (like the Lambda architecture), so ``shop cost`
 the CDK installed and a change of level there changes the bill here. What the source does not
 say is an assumption printed with the figures: bytes a function logs per invocation at INFO
 (Lambda's START/END/REPORT lines, Powertools' structured lines, the EMF blob), bytes per
-Step Functions log event without execution data, and X-Ray's default sampling rule (one
-trace a second, then 5 %), since infra defines no sampling rule of its own.
+Step Functions log event without execution data, X-Ray's default sampling rule (one
+trace a second, then 5 %), since infra defines no sampling rule of its own, and the share of
+hours a metric only faults emit is sent in (CloudWatch bills custom metrics by the hour).
 """
 
 from __future__ import annotations
@@ -27,19 +28,33 @@ INFRA_STATE_MACHINE = REPO_ROOT / "infra" / "build" / "statemachine.py"
 _SFN_LEVEL = re.compile(r"level\s*=\s*sfn\.LogLevel\.(\w+)")
 
 
-def _metric_count() -> int:
-    """The EMF metrics the handlers emit, each with its service dimension: one custom metric
-    per name (see each handler's ``count`` calls)."""
-    named = {
-        "OrderPlaced",
-        "OrderPlacedRepublished",
-        "ApprovalRequested",
-        "TokenMessageMalformed",
-        "DecisionWithoutToken",
+def _metrics() -> tuple[set[str], set[str]]:
+    """The EMF metrics the handlers emit (each ``count`` call; every one has its service
+    dimension, so each name per service is one custom metric): those every hour of a steady
+    month emits (an order's journey emits them), and those only a fault, a duplicate or a
+    rare choice emits. CloudWatch bills a custom metric by the hour for the hours it is sent."""
+    steady = {
+        "orders:OrderPlaced",
+        "approvals:ApprovalRequested",
+        f"workflow:{TokenOutcome.ANNOUNCED}",
+        f"workflow:{DecisionOutcome.RELAYED}",
+        f"workflow:{StartOutcome.STARTED}",
+        f"notifications:{EmailOutcome.SENT}",
+        *(f"approvals:Decided{d.value.title()}" for d in Decision),
+        *(f"notifications:{kind.value.title().replace('_', '')}Sent" for kind in EmailKind),
+        f"notifications:{METRIC_OF_STATUS['sent']}",
+        f"notifications:{METRIC_OF_STATUS['delivered']}",
     }
-    outcomes = len(TokenOutcome) + len(DecisionOutcome) + len(StartOutcome) + len(EmailOutcome)
-    emails = 2 * len(EmailKind)  # <Kind>Sent, <Kind>Failed
-    return len(named) + outcomes + len(Decision) + emails + len(METRIC_OF_STATUS)
+    every = {
+        "orders:OrderPlacedRepublished",
+        "workflow:TokenMessageMalformed",
+        "workflow:DecisionWithoutToken",
+        *(f"workflow:{o}" for o in (*TokenOutcome, *DecisionOutcome, *StartOutcome)),
+        *(f"notifications:{o}" for o in EmailOutcome),
+        *(f"notifications:{kind.value.title().replace('_', '')}Failed" for kind in EmailKind),
+        *(f"notifications:{m}" for m in METRIC_OF_STATUS.values()),
+    } | steady
+    return steady, every - steady
 
 
 @dataclass(frozen=True)
@@ -50,7 +65,9 @@ class Observability:
     state_machine_log_level: str = "ALL"
     function_log_bytes_per_invocation: int = 2000
     state_machine_log_event_bytes: int = 400
-    custom_metrics: int = 0
+    custom_metrics: int = 0  # emitted every hour
+    rare_metrics: int = 0  # emitted only by faults, duplicates, opt-outs
+    rare_metric_hour_share: float = 0.1  # the hours a rare metric is sent in (assumed)
     xray_reservoir_per_second: float = 1.0
     xray_fixed_rate: float = 0.05
 
@@ -64,13 +81,20 @@ def _read(path: Path) -> str:
 
 def deployed_observability() -> Observability:
     functions, machine = _read(INFRA_FUNCTIONS), _read(INFRA_STATE_MACHINE)
+    steady, rare = _metrics()
     level = _SFN_LEVEL.search(machine)
     return Observability(
         lambda_tracing="Tracing.ACTIVE" in functions,
         state_machine_tracing="tracing_enabled=True" in machine,
         state_machine_log_level=level.group(1) if level else "OFF",
-        custom_metrics=_metric_count(),
+        custom_metrics=len(steady),
+        rare_metrics=len(rare),
     )
+
+
+def billed_metrics(seen: Observability) -> float:
+    """Custom metric-months: steady metrics every hour, rare ones the hours they occur in."""
+    return seen.custom_metrics + seen.rare_metrics * seen.rare_metric_hour_share
 
 
 def sampled_share(requests_per_second: float, seen: Observability) -> float:

@@ -204,7 +204,10 @@ def write_report(
         f"({seen.xray_reservoir_per_second:g}/s then {seen.xray_fixed_rate:.0%}); function "
         f"logs at {seen.function_log_level}, {seen.function_log_bytes_per_invocation} B per "
         f"invocation; state machine logs at {seen.state_machine_log_level}, "
-        f"{seen.state_machine_log_event_bytes} B per event; {seen.custom_metrics} EMF metrics",
+        f"{seen.state_machine_log_event_bytes} B per event; EMF metrics billed by the hour: "
+        f"{seen.custom_metrics} every hour (an order's journey), {seen.rare_metrics} only on "
+        f"faults, duplicates or opt-outs, assumed sent in {seen.rare_metric_hour_share:.0%} "
+        "of hours",
         "Lambda/step (the seed's design): each Task state invokes a function (default "
         f"memory, {durations.assumed_ms:g} ms) that sends the message or puts the event "
         "itself; Pass states and the Wait stay in the same Standard workflow",

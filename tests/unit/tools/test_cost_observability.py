@@ -124,3 +124,17 @@ def test_the_observability_share_counts_traces_logs_and_metrics() -> None:
 
     assert share == pytest.approx(1 - unobserved.per_order / ours.per_order)
     assert observability_share(unobserved) == 0
+
+
+def test_a_metric_only_faults_emit_is_billed_for_the_hours_it_is_sent() -> None:
+    deployed = deployed_observability()
+    every_hour = run(seen=Observability(custom_metrics=10))
+    with_rare = run(seen=Observability(custom_metrics=10, rare_metrics=20))
+
+    fixed = {f.label: f for f in with_rare.fixed}
+    assert fixed["EMF custom metrics"].quantity == pytest.approx(10 + 20 * 0.1)
+    assert with_rare.per_order - every_hour.per_order == pytest.approx(2 * 0.30 / 100_000)
+    # An order's journey: placed, requested (approvals and workflow), started, relayed,
+    # approve / reject, accepted, delivered, sent, and one per kind of email sent.
+    assert deployed.custom_metrics == 14
+    assert deployed.rare_metrics > 0
