@@ -98,8 +98,9 @@ class InProcessTransport:
 
     def _backend(self, request: AWSPreparedRequest, path: str) -> str | None:
         """The backend the server would pick (``DomainDispatcherApplication.get_application``)."""
-        body = request.body
-        text = body.decode("utf-8", "replace") if isinstance(body, bytes) else (body or "")
+        body: Any = request.body
+        text = body.decode("utf-8", "replace") if isinstance(body, bytes | bytearray) else ""
+        text = body if isinstance(body, str) else text
         environ = {
             "PATH_INFO": path,
             "HTTP_HOST": urlsplit(request.url).netloc,
@@ -108,7 +109,10 @@ class InProcessTransport:
             "HTTP_USER_AGENT": _header(request, "User-Agent"),
             "wsgi.input": BytesIO(text.encode()),
         }
-        for name, key in (("Authorization", "HTTP_AUTHORIZATION"), ("X-Amz-Target", "HTTP_X_AMZ_TARGET")):
+        for name, key in (
+            ("Authorization", "HTTP_AUTHORIZATION"),
+            ("X-Amz-Target", "HTTP_X_AMZ_TARGET"),
+        ):
             if value := _header(request, name):
                 environ[key] = value
         host = self._dispatcher.infer_service_region_host(environ, path)
@@ -124,9 +128,9 @@ class InProcessTransport:
     def _backend_routes(self, backend: str) -> list[Route]:
         """The backend's URL rules, as ``create_backend_app`` gives them to the server."""
         if backend not in self._routes:
-            import moto.backends as backends  # noqa: PLC0415
-            from moto.core import DEFAULT_ACCOUNT_ID  # noqa: PLC0415
+            from moto import backends  # noqa: PLC0415
             from moto.core.base_backend import BackendDict  # noqa: PLC0415
+            from moto.core.models import DEFAULT_ACCOUNT_ID  # noqa: PLC0415
 
             backend_dict = backends.get_backend(backend)  # type: ignore[call-overload]
             if isinstance(backend_dict, BackendDict):
@@ -161,5 +165,5 @@ def install() -> InProcessTransport:
         import boto3  # noqa: PLC0415
 
         if boto3.DEFAULT_SESSION is not None:
-            boto3.DEFAULT_SESSION.events.register("before-send", TRANSPORT)
+            boto3.DEFAULT_SESSION.events.register("before-send", TRANSPORT)  # type: ignore[arg-type]
     return TRANSPORT

@@ -8,10 +8,10 @@ silently running slow. docs/moto-patches.md describes them for an upstream propo
 
 from __future__ import annotations
 
-from local.moto_patches import asl_trees, dispatch, event_templates, sfn_clients
+from local.moto_patches import asl_trees, dispatch, event_templates, sfn_clients, signals
 from local.moto_patches.errors import MotoPatchError
 
-PATCHES = (dispatch, event_templates, asl_trees, sfn_clients)
+PATCHES = (dispatch, event_templates, asl_trees, sfn_clients, signals)
 
 __all__ = ["PATCHES", "MotoPatchError", "apply_all"]
 

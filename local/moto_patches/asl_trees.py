@@ -14,7 +14,7 @@ import functools
 import threading
 from typing import Any
 
-from moto.stepfunctions.parser.asl.parse import asl_parser
+from moto.stepfunctions.parser.asl.parse import asl_parser as asl_parser_module
 from moto.stepfunctions.parser.asl.parse.asl_parser import (
     AmazonStateLanguageParser,
     ASLParserException,
@@ -22,6 +22,8 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import (
 
 from local.moto_patches.errors import require_source
 
+# Typed loosely: ANTLR's runtime is untyped and the names are the module's imports.
+asl_parser: Any = asl_parser_module
 _ORIGINAL = AmazonStateLanguageParser.__dict__["parse"]
 _lock = threading.Lock()
 
@@ -54,7 +56,7 @@ def apply() -> None:
         "Preprocessor()",
         "return program, tree",
     )
-    AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign,assignment]
+    AmazonStateLanguageParser.parse = staticmethod(parse)  # type: ignore[method-assign]
 
 
 def cache_info() -> Any:
