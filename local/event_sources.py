@@ -11,6 +11,11 @@ They behave as Lambda's pollers do, because the handlers depend on it:
   skipped and logged (Lambda would send it to an on-failure destination), unless the
   trigger retries until the records expire (-1: for as long as the stack runs).
 - Schedules: the function is invoked with a scheduled event every ``every_seconds``.
+
+Delivery is pushed where moto lets it be: an SQS receive long-polls (moto wakes it when a
+message is sent), a stream poller sleeps until moto appends a record to its table's stream
+(``local.moto_patches.signals``) or its retry pause ends, and a schedule sleeps until its next
+tick, so an idle stack does (almost) nothing.
 """
 
 from __future__ import annotations
@@ -25,10 +30,13 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from local.lambda_runtime import InvocationError, LocalFunction
+from local.moto_patches.signals import STREAM_RECORDS
 
 log = logging.getLogger("shop.local.esm")
 BACKOFF_SECONDS = 0.05
 MAX_BACKOFF_SECONDS = 5.0
+# How long a pushed source sleeps at most without a wake-up: a safety net, not the pace.
+IDLE_CEILING_SECONDS = 2.0
 
 
 class EventSource(Protocol):
@@ -52,6 +60,7 @@ class SqsEventSource:
         region: str = "us-east-1",
     ) -> None:
         self.name = f"sqs:{queue_arn.rsplit(':', 1)[-1]}"
+        self.long_polls = wait_seconds > 0  # the receive itself waits: no pause between polls
         self._sqs = sqs
         self._url = queue_url
         self._arn = queue_arn
@@ -127,6 +136,20 @@ class DynamoDbStreamEventSource:
         self._iterators: dict[str, str] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._attempts: dict[str, int] = {}
+        self.wakeup = threading.Event()  # set by moto when any table's stream gets a record
+        STREAM_RECORDS.subscribe(self.wakeup)
+
+    @property
+    def idle_seconds(self) -> float:
+        """How long to sleep when nothing was delivered: until a record arrives (the wake-up)
+        or the earliest retry pause ends."""
+        now = self._clock()
+        return min(
+            [at - now for at in self._retry_at.values() if at > now] + [IDLE_CEILING_SECONDS]
+        )
+
+    def close(self) -> None:
+        STREAM_RECORDS.unsubscribe(self.wakeup)
 
     def poll_once(self) -> int:
         self._discover_shards()
@@ -222,6 +245,10 @@ class ScheduleEventSource:
         self._clock = clock
         self._next = clock() + every_seconds
 
+    @property
+    def idle_seconds(self) -> float:
+        return max(0.0, self._next - self._clock())
+
     def poll_once(self) -> int:
         if self._clock() < self._next:
             return 0
@@ -250,7 +277,12 @@ def _failed_ids(response: Any) -> set[str]:
 
 
 class EventSourceRunner:
-    """Runs each event source in its own thread until stopped."""
+    """Runs each event source in its own thread until stopped.
+
+    After a poll that delivered nothing a source is polled again at once if its poll waits by
+    itself (``long_polls``), after its ``wakeup`` event or its ``idle_seconds`` if it has them,
+    else after ``idle_seconds`` of the runner.
+    """
 
     def __init__(self, sources: list[EventSource], *, idle_seconds: float = 0.1) -> None:
         self._sources = sources
@@ -268,7 +300,11 @@ class EventSourceRunner:
             self._threads.append(thread)
 
     def _loop(self, source: EventSource) -> None:
+        wakeup: threading.Event | None = getattr(source, "wakeup", None)
+        long_polls = bool(getattr(source, "long_polls", False))
         while not self._stop.is_set():
+            if wakeup is not None:
+                wakeup.clear()  # before the poll: what arrives during it wakes the next one
             try:
                 delivered = source.poll_once()
             except Exception as error:  # the poller must outlive a flaky endpoint
@@ -276,14 +312,26 @@ class EventSourceRunner:
                     return
                 log.exception("%s: polling failed", source.name)
                 self.errors.append(error)
-                delivered = 0
-            if not delivered:
                 self._stop.wait(self._idle)
+                continue
+            if delivered or long_polls:
+                continue
+            idle = float(getattr(source, "idle_seconds", self._idle))
+            if wakeup is not None:
+                wakeup.wait(idle)
+            elif idle > 0:
+                self._stop.wait(idle)
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        for source in self._sources:
+            if (wakeup := getattr(source, "wakeup", None)) is not None:
+                wakeup.set()
         for thread in self._threads:
             thread.join(timeout)
+        for source in self._sources:
+            if (close := getattr(source, "close", None)) is not None:
+                close()
 
 
 def drain(sources: list[EventSource], *, until: Callable[[], bool] | None = None) -> int:

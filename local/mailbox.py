@@ -21,6 +21,8 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 from moto.sns.models import sns_backends
 
+from local.moto_patches.signals import MAIL
+
 
 @dataclass(frozen=True)
 class MailItem:
@@ -62,6 +64,12 @@ class Mailbox:
         self._topics = topic_arns
         self._seen: dict[str, MailItem] = {}
         self._lock = threading.Lock()
+        self.wakeup = threading.Event()  # set by moto when an email or owner message is stored
+        self.idle_seconds = 5.0  # a safety net: the wake-up is what makes it look
+        MAIL.subscribe(self.wakeup)
+
+    def close(self) -> None:
+        MAIL.unsubscribe(self.wakeup)
 
     def items(self) -> list[MailItem]:
         """Every message, newest first."""
@@ -94,7 +102,7 @@ class Mailbox:
             if time.monotonic() > deadline:
                 subjects = [m.subject for m in self.items()]
                 raise TimeoutError(f"expected {count} message(s), found {len(found)}; {subjects}")
-            time.sleep(0.1)
+            self.wakeup.wait(0.1)
 
     def _scan(self) -> list[dict[str, Any]]:
         """The messages not seen yet (reading every message on every look grows with the

@@ -1,4 +1,9 @@
-"""moto in server mode on 127.0.0.1: the embedded AWS that standard clients can reach."""
+"""moto in server mode on 127.0.0.1: the embedded AWS that standard clients can reach.
+
+Clients in this process (the handlers, the local runtime, moto's own Step Functions
+interpreter) reach the same backends without the loopback HTTP hop (``local.inprocess``);
+moto's hot spots are cached by the patches in ``local.moto_patches``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,8 @@ import urllib.request
 
 from moto.server import ThreadedMotoServer
 
+from local import inprocess, moto_patches
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
@@ -17,9 +24,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class MotoServer:
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, in_process: bool = True) -> None:
         self.host = host
         self.port = port or free_port(host)
+        self.in_process = in_process
         self._server = ThreadedMotoServer(ip_address=host, port=self.port, verbose=False)
 
     @property
@@ -29,7 +37,10 @@ class MotoServer:
     def start(self) -> None:
         # moto's Step Functions interpreter calls back into the server on this port.
         os.environ["MOTO_PORT"] = str(self.port)
+        moto_patches.apply_all()
         self._server.start()
+        if self.in_process:
+            inprocess.install().serve(self.port)
         # moto keeps state per process: a stack started earlier in this process (a test
         # worker runs several) would leave its emails in this one's mailbox. Start empty.
         self._call("/moto-api/reset", {})
@@ -55,4 +66,5 @@ class MotoServer:
         }
 
     def stop(self) -> None:
+        inprocess.TRANSPORT.release(self.port)
         self._server.stop()

@@ -27,7 +27,9 @@ class LocalServer:
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     def start(self) -> None:
-        self.moto = MotoServer(self.settings.host, self.settings.moto_port)
+        self.moto = MotoServer(
+            self.settings.host, self.settings.moto_port, in_process=self.settings.in_process
+        )
         self.moto.start()
         # Every boto3 client the handlers build from here on talks to moto, and only to moto.
         for var, value in self.moto.client_environment().items():

@@ -37,6 +37,9 @@ class LocalStackSettings(BaseSettings):
     # approval window or the owner is never asked.
     decision_margin_seconds: int | None = Field(None, ge=0)
     sender_email: str | None = None
+    # Handlers reach moto in this process without the loopback HTTP hop (local.inprocess);
+    # false sends every call over HTTP, as another process's clients are.
+    in_process: bool = True
     # Also run examples/subscriber (another team\'s loyalty service) on the local bus.
     example_subscriber: bool = False
 

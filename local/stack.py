@@ -18,7 +18,7 @@ from typing import Any
 
 import boto3
 
-from local import catalogue
+from local import catalogue, moto_patches
 from local.bus_tap import BusTap
 from local.customers import CustomerDirectory
 from local.event_sources import (
@@ -201,6 +201,7 @@ class LocalStack:
         return None
 
     def start(self) -> None:
+        moto_patches.apply_all()  # also when moto runs in-process (tests), not as a server
         self.provision()
         self._tap = BusTap(
             self.client("events"),
@@ -224,6 +225,8 @@ class LocalStack:
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
+        if self._mailbox is not None:
+            self._mailbox.close()
         if self._ses_events is not None:
             self._ses_events.uninstall()
             self._ses_events = None

@@ -1,9 +1,10 @@
 """The mailbox, indexed by order: what each order's owner and customer received, and when.
 
-The stack's mailbox stamps every message with ``seen_at`` when it first notices it; it is
-polled every 100 ms (by the stack's runner, and by this watch), so an email's time is known
-to about 100 ms. Clients wait here for their owner's message instead of each scanning the
-whole mailbox.
+The stack's mailbox stamps every message with ``seen_at`` when it first notices it, and its
+runner and this watch look as soon as moto stores a message (``local.moto_patches.signals``),
+so an email's time is known to a few milliseconds (at worst ``POLL_SECONDS``, the watch's
+safety net). Clients wait here for their owner's message instead of each scanning the whole
+mailbox.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import defaultdict
 from datetime import datetime
 
 from local.mailbox import Mailbox, MailItem
+from local.moto_patches.signals import MAIL
 from services.notifications.adapters.renderer import SUBJECTS
 
 OWNER = "owner"
@@ -40,6 +42,7 @@ class MailWatch:
         self._by_word: dict[str, list[MailItem]] = defaultdict(list)
         self._changed = threading.Condition()
         self._stop = threading.Event()
+        self._wakeup = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_new_at = 0.0  # monotonic time of the last new message
 
@@ -95,15 +98,20 @@ class MailWatch:
         return found[0] if found else None
 
     def start(self) -> None:
+        MAIL.subscribe(self._wakeup)
         self._thread = threading.Thread(target=self._loop, name="bench-mailwatch", daemon=True)
         self._thread.start()
 
     def _loop(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
+        while not self._stop.is_set():
+            self._wakeup.wait(POLL_SECONDS)
+            self._wakeup.clear()  # before the look: a message stored during it wakes the next
             self.refresh()
 
     def stop(self) -> None:
+        MAIL.unsubscribe(self._wakeup)
         self._stop.set()
+        self._wakeup.set()
         with self._changed:
             self._changed.notify_all()
         if self._thread is not None:

@@ -82,7 +82,8 @@ def print_report(figures: Mapping[str, Any], out: TextIO) -> None:
         print(f"  {baseline_meaning(ratio)}", file=out)
     latency = figures["latency_seconds"]
     print(
-        f"\nLatency (mailbox polled every {latency['resolution_seconds'] * 1000:.0f} ms)",
+        "\nLatency (mailbox looked at as moto stores each message; at the latest after"
+        f" {latency['resolution_seconds'] * 1000:.0f} ms)",
         file=out,
     )
     print(
