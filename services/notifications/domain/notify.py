@@ -181,6 +181,8 @@ def notify(
             raise ClaimPendingError(f"{kind} of order {claim.order_id} changed meanwhile")
         sent = Outcome.RESENT_AFTER_STALE_CLAIM
     tags = {"order_id": claim.order_id, "kind": kind.value, "claim_id": claim.claim_id}
+    # Announced as the time it was sent: SES took it after this and before its delivery.
+    sending_at = now()
     try:
         message_id = mailer.send(address, email, tags=tags)
     except EmailRefusedError as refusal:
@@ -190,9 +192,8 @@ def notify(
     except EmailNotSentError:
         ledger.release(claim)
         raise
-    sent_at = now()
-    ledger.mark_sent(claim, message_id=message_id, sent_at=sent_at)
-    deps.outcomes.announce(order_id, kind, "sent", sent_at)
+    ledger.mark_sent(claim, message_id=message_id, sent_at=now())
+    deps.outcomes.announce(order_id, kind, "sent", sending_at)
     return sent
 
 

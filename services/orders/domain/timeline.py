@@ -223,9 +223,18 @@ def _clock(at: datetime) -> str:
     return at.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+# An email's outcomes of one instant: sent before what became of it.
+OUTCOME_ORDER = ("sent", "delivered", "complained", "failed", "suppressed")
+
+
 def in_order(steps: list[TimelineStep]) -> list[TimelineStep]:
     """Oldest first; steps of one instant in journey order."""
-    return sorted(steps, key=lambda s: (s.at, STEP_ORDER.index(s.step)))
+
+    def outcome_rank(step: TimelineStep) -> int:
+        outcome = step.outcome or ""
+        return OUTCOME_ORDER.index(outcome) if outcome in OUTCOME_ORDER else len(OUTCOME_ORDER)
+
+    return sorted(steps, key=lambda s: (s.at, STEP_ORDER.index(s.step), outcome_rank(s)))
 
 
 def record(
