@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         customers_cli.add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
-    for sub in (place, get, listing, outbox):
+    for sub in (place, get, listing, timeline, outbox):
         sub.add_argument(
             "--url",
             default=DEFAULT_GATEWAY_URL,
