@@ -24,12 +24,20 @@ from tests.integration.orders.conftest import Http, Triggers
 from tests.support.customers import GRACE
 from tests.support.orders import order_body
 
-# Steps after the order's placement (now, by the API's clock), whole seconds for reading.
-T0 = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+class Clock:
+    """Times of the steps after the order's placement (now, by the API's clock)."""
+
+    def __init__(self) -> None:
+        self.t0 = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+    def __call__(self, minutes: float) -> str:
+        return (self.t0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
 
 
-def at(minutes: float) -> str:
-    return (T0 + timedelta(minutes=minutes)).isoformat().replace("+00:00", "Z")
+@pytest.fixture
+def at() -> Clock:
+    return Clock()
 
 
 @pytest.fixture
@@ -96,7 +104,7 @@ def timeline(http: Http, order_id: str) -> Any:
 
 
 def test_an_approved_journey_with_reminders_reads_in_order_once_per_event(
-    http: Http, bus: Bus, order_id: str, drain_timeline: Any
+    at: Clock, http: Http, bus: Bus, order_id: str, drain_timeline: Any
 ) -> None:
     # Given every step of a journey on the bus (OrderPlaced came from the outbox), delivered
     # out of order, and each one twice
@@ -185,6 +193,7 @@ def test_an_approved_journey_with_reminders_reads_in_order_once_per_event(
 
 def test_a_cancelled_orders_timeline_outlives_the_order_for_its_customer_only(
     *,
+    at: Clock,
     orders: ProvisionedService,
     http: Http,
     bus: Bus,
@@ -245,7 +254,7 @@ def test_a_cancelled_orders_timeline_outlives_the_order_for_its_customer_only(
     ]
     assert (steps[3]["reason"], steps[3]["by"]) == ("approval_timeout", "nobody")
     assert steps[3]["text"] == "Cancelled (approval timeout; by nobody)"
-    expires = T0 + timedelta(minutes=2.2, days=90)  # cancelled + 90 days
+    expires = at.t0 + timedelta(minutes=2.2, days=90)  # cancelled + 90 days
     assert response.body["expires_at"] == expires.isoformat().replace("+00:00", "Z")
     assert _ttl_of_every_item(orders, order_id) == {int(expires.timestamp())}
     assert timeline(http.as_customer(GRACE), order_id).status == 404
@@ -253,7 +262,7 @@ def test_a_cancelled_orders_timeline_outlives_the_order_for_its_customer_only(
 
 
 def test_the_customers_cancel_and_its_answer_are_steps(
-    http: Http, bus: Bus, order_id: str, drain_timeline: Any
+    at: Clock, http: Http, bus: Bus, order_id: str, drain_timeline: Any
 ) -> None:
     customer = http.claims["sub"] if http.claims else ""
     bus.put(
@@ -291,7 +300,7 @@ def test_the_customers_cancel_and_its_answer_are_steps(
 
 
 def test_a_cancellation_refused_after_the_decision_is_a_step(
-    http: Http, bus: Bus, order_id: str, drain_timeline: Any
+    at: Clock, http: Http, bus: Bus, order_id: str, drain_timeline: Any
 ) -> None:
     bus.put(
         "shop.approvals",
@@ -320,7 +329,7 @@ def test_a_cancellation_refused_after_the_decision_is_a_step(
 
 
 def test_an_event_from_the_wrong_producer_is_not_recorded(
-    http: Http, bus: Bus, order_id: str, drain_timeline: Any
+    at: Clock, http: Http, bus: Bus, order_id: str, drain_timeline: Any
 ) -> None:
     bus.put("shop.orders", "OrderApproved", order_id, decision="approved", decided_at=at(3))
     drain_timeline()
