@@ -42,8 +42,9 @@ tracer = Tracer(service="orders")
 metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
 errors.register(app)
-app.include_router(timeline.router)
 dependencies = functools.cache(bootstrap.api)
+timeline_reader = functools.cache(bootstrap.timeline_reader)
+app.include_router(timeline.router(timeline_reader))
 
 
 def _caller() -> Caller:

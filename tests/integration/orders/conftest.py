@@ -21,7 +21,6 @@ from local.provision import ProvisionedService, provision
 from services.common.wiring import HttpApiTrigger, HttpRoute
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.handlers import api, outbox, status, timeline
-from services.orders.http import timeline as timeline_route
 from services.orders.wiring import WIRING
 from tests.support.context import FakeLambdaContext
 from tests.support.customers import ADA, authorizer_context
@@ -35,7 +34,7 @@ def _clear_handler_caches() -> None:
     outbox.publisher.cache_clear()
     status.store.cache_clear()
     timeline.dependencies.cache_clear()
-    timeline_route.dependencies.cache_clear()
+    api.timeline_reader.cache_clear()
 
 
 @pytest.fixture
