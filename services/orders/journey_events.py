@@ -2,9 +2,9 @@
 
 These are consumer models, not the contract (``events.models``): each holds only the fields
 the timeline shows and ignores the rest, so a producer may add fields, or new values of a
-reason (a word), without breaking the timeline; and events other teams are still adding
-are read by the same rules as the published ones. Each names the producer the contract gives
-its detail-type: an event from anyone else is refused like in every other consumer.
+reason (a word), without breaking the timeline, and a detail-type is read the same way
+whether or not ``events.models`` defines it. Each names the producer the contract gives its
+detail-type: an event from anyone else is refused like in every other consumer.
 """
 
 from __future__ import annotations
