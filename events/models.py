@@ -198,6 +198,22 @@ class FeedbackDueData(OrderSummary):
     due_at: AwareDatetime
 
 
+EmailName = Literal["order_received", "shipment_confirmed", "order_cancelled", "feedback_request"]
+
+
+class EmailOutcomeRecordedData(ContractModel):
+    order_id: OrderId
+    email: EmailName = Field(description="Which of the order's customer emails.")
+    outcome: Literal["sent", "delivered", "failed", "complained", "suppressed"] = Field(
+        description=(
+            "sent: the mail service accepted it; delivered: the recipient's server took it; "
+            "failed: refused, rejected or bounced; complained: the recipient marked it as "
+            "spam; suppressed: not sent because the customer opted out of this kind."
+        )
+    )
+    recorded_at: AwareDatetime
+
+
 # --- events -----------------------------------------------------------------------------
 
 
@@ -242,7 +258,7 @@ class OrderPlaced(Event):
     detail_type = "OrderPlaced"
     source = "shop.orders"
     description = "A customer placed an order; it now waits for the owner's approval."
-    consumers = ("workflow", "notifications")
+    consumers = ("workflow", "notifications", "orders")
     data: OrderPlacedData
 
 
@@ -258,7 +274,7 @@ class OrderApproved(Event):
     detail_type = "OrderApproved"
     source = "shop.approvals"
     description = "The store owner approved the shipment."
-    consumers = ("workflow",)
+    consumers = ("workflow", "orders")
     data: OrderApprovedData
 
 
@@ -266,7 +282,7 @@ class OrderRejected(Event):
     detail_type = "OrderRejected"
     source = "shop.approvals"
     description = "The store owner rejected the shipment."
-    consumers = ("workflow",)
+    consumers = ("workflow", "orders")
     data: OrderRejectedData
 
 
@@ -297,6 +313,17 @@ class FeedbackDue(Event):
     data: FeedbackDueData
 
 
+class EmailOutcomeRecorded(Event):
+    detail_type = "EmailOutcomeRecorded"
+    source = "shop.notifications"
+    description = (
+        "What became of one of an order's customer emails: sent, then delivered, bounced or "
+        "complained about as the mail service reports it. Carries no address."
+    )
+    consumers = ("orders",)
+    data: EmailOutcomeRecordedData
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     OrderPlaced,
     ApprovalRequested,
@@ -305,6 +332,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OrderShipped,
     OrderCancelled,
     FeedbackDue,
+    EmailOutcomeRecorded,
 )
 EVENTS_BY_DETAIL_TYPE: dict[str, type[Event]] = {e.detail_type: e for e in ALL_EVENTS}
 

@@ -19,6 +19,7 @@ from local.settings import (
     DEFAULT_PORT,
     LocalStackSettings,
 )
+from local.timeline import timeline_lines
 from tools import coldstart
 from tools.bench import cli as bench_cli
 from tools.cost import command as cost
@@ -73,13 +74,18 @@ def build_parser() -> argparse.ArgumentParser:
     listing = order_commands.add_parser("list", help="the customer's orders, newest first")
     listing.add_argument("--limit", type=int, default=20)
     listing.add_argument("--next-token")
-    for sub in (place, get, listing):
+    timeline = order_commands.add_parser(
+        "timeline", help="each step of one of the customer's orders, with its time"
+    )
+    timeline.add_argument("order_id")
+    timeline.add_argument("--json", action="store_true", help="the API's JSON answer")
+    for sub in (place, get, listing, timeline):
         sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
         customers_cli.add_password(sub)
         customers_cli.add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
-    for sub in (place, get, listing, outbox):
+    for sub in (place, get, listing, timeline, outbox):
         sub.add_argument(
             "--url",
             default=DEFAULT_GATEWAY_URL,
@@ -170,6 +176,12 @@ def _orders(args: argparse.Namespace) -> int:
             {"limit": args.limit} | ({"next_token": args.next_token} if args.next_token else {})
         )
         response = http_client.send("GET", f"{args.url}/orders?{query}", auth)
+    elif args.order_command == "timeline":
+        path = f"{args.url}/orders/{quote(args.order_id)}/timeline"
+        response = http_client.send("GET", path, auth)
+        if response.status == 200 and not args.json:
+            print("\n".join(timeline_lines(response.json())))
+            return 0
     else:
         response = http_client.send("GET", f"{args.url}/orders/{quote(args.order_id)}", auth)
     print(json.dumps(response.json(), indent=2) if response.body else response.status)

@@ -2,8 +2,9 @@
 
 One order is approved, one rejected (both by following the links in the owner's message
 like a browser: GET the page, POST its form) and one left to time out. The demo waits for
-every workflow to end and prints each order's timeline; it succeeds only if all three ended
-as their decision implies.
+every workflow to end and prints each order's timeline as its customer reads it from the
+orders API (``GET /orders/{id}/timeline``); it succeeds only if all three ended as their
+decision implies and each timeline shows that ending.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TextIO
 
 from local import http_client
 from local.customers import bearer, new_password
 from local.links import decision_link, follow
 from local.server import LocalServer
+from local.timeline import timeline_lines
 
 CUSTOMERS = (
     ("Ada Lovelace", "ada@example.com", "approve"),
@@ -31,6 +33,8 @@ EXPECTED = {
     "reject": ("deleted", ["received", "cancelled"]),
     None: ("deleted", ["received", "cancelled"]),
 }
+# The step each order's timeline must end its journey with.
+LAST_STEP = {"approve": "feedback_requested", "reject": "cancelled", None: "cancelled"}
 
 
 @dataclass
@@ -127,27 +131,25 @@ def _final_state(server: LocalServer, order: DemoOrder) -> str:
 
 
 def _print_timeline(server: LocalServer, order: DemoOrder, execution: str, out: TextIO) -> bool:
-    assert server.stack is not None
-    lines: list[tuple[float, str]] = []
-    for event in server.stack.tap.for_order(order.order_id):
-        at = datetime.fromisoformat(event.detail["metadata"]["occurred_at"]).timestamp()
-        extra = event.detail["data"].get("reason") or event.detail["data"].get("comment") or ""
-        lines.append((at, f"event  {event.detail_type:<18} {extra}".rstrip()))
-    for mail in server.stack.mailbox.items():
-        if order.order_id in mail.subject or (mail.kind == "owner" and order.order_id in mail.body):
-            who = "owner" if mail.kind == "owner" else "email"
-            lines.append((mail.seen_at.timestamp(), f"{who}  {mail.subject}"))
+    response = http_client.send("GET", f"{server.url}/orders/{order.order_id}/timeline", order.auth)
+    body = response.json() if response.status == 200 else {"steps": []}
     state = _final_state(server, order)
     expected_state, expected_mail = EXPECTED[order.decision]
     subjects = [s.lower() for s in _emails_for(server, order)]
     mail_ok = len(subjects) == len(expected_mail) and all(
         word in subject for word, subject in zip(expected_mail, subjects, strict=True)
     )
-    ok = state == expected_state and execution == "SUCCEEDED" and mail_ok
+    steps = [step["step"] for step in body["steps"]]
+    timeline_ok = LAST_STEP[order.decision] in steps
+    ok = state == expected_state and execution == "SUCCEEDED" and mail_ok and timeline_ok
     label = order.decision or "no answer"
     print(f"\n{order.order_id}  {order.customer}  ({label})", file=out)
-    for at, text in sorted(lines):
-        print(f"  +{at - order.placed:6.1f}s  {text}", file=out)
+    if response.status != 200:
+        print(f"  timeline: HTTP {response.status}", file=out)
+    else:
+        placed = datetime.fromtimestamp(order.placed, tz=UTC)
+        for line in timeline_lines(body, since=placed):
+            print(f"  {line}", file=out)
     verdict = "as expected" if ok else f"EXPECTED {expected_state} with {expected_mail}"
     print(f"  final: order {state}, workflow {execution.lower()} — {verdict}", file=out)
     return ok

@@ -104,18 +104,21 @@ def consume_events(
     handle: Callable[[E], object],
     logger: Logger,
     record_budget_ms: int = 0,
+    parse: Callable[[SQSRecord, tuple[type[E], ...]], E] = parse_record,
 ) -> PartialItemFailureResponse:
     """Process an SQS event whose records carry EventBridge events; report partial failures.
 
     ``record_budget_ms`` is the longest one record can take: once less than that is left of
     the invocation, the remaining records are reported as failures without being touched.
+    ``parse`` turns a record into an event; a consumer with its own models of the events it
+    reads passes its own (raising the same errors ``parse_record`` does).
     """
 
     def record_handler(record: SQSRecord) -> None:
         if record_budget_ms and context.get_remaining_time_in_millis() < record_budget_ms:
             raise NoTimeLeftError(f"less than {record_budget_ms} ms left")
         try:
-            typed = parse_record(record, accepts)
+            typed = parse(record, accepts)
         except ForeignSourceError as error:
             logger.error(
                 "rejected: event from a foreign source",

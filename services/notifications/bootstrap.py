@@ -12,11 +12,17 @@ from datetime import timedelta
 
 import boto3
 
+from events.publisher import EventBridgePublisher
 from services.notifications.adapters.ledger import DynamoDbSentEmailLedger
 from services.notifications.adapters.opt_outs import DynamoOptOuts, SecretKey
-from services.notifications.domain.notify import ClaimPolicy, EmailDependencies, Unsubscribe
+from services.notifications.adapters.outcomes import BusOutcomeAnnouncer
+from services.notifications.domain.notify import (
+    ClaimPolicy,
+    DeliveryDependencies,
+    EmailDependencies,
+    Unsubscribe,
+)
 from services.notifications.domain.opt_out import OptOutDependencies
-from services.notifications.domain.ports import SentEmailLedger
 from services.notifications.settings import (
     MAX_SEND_ATTEMPTS,
     LedgerSettings,
@@ -50,12 +56,19 @@ def email() -> EmailDependencies:
             opt_outs=_opt_outs(settings),
             link=functools.partial(_links(settings).url, settings.notifications_unsubscribe_url),
         ),
+        outcomes=_outcomes(settings),
     )
 
 
-def ledger() -> SentEmailLedger:
+def delivery() -> DeliveryDependencies:
     """What the delivery-report function needs."""
-    return _ledger(LedgerSettings.from_env())
+    settings = LedgerSettings.from_env()
+    return DeliveryDependencies(ledger=_ledger(settings), outcomes=_outcomes(settings))
+
+
+def _outcomes(settings: LedgerSettings) -> BusOutcomeAnnouncer:
+    publisher = EventBridgePublisher(boto3.client("events"), settings.event_bus_name)
+    return BusOutcomeAnnouncer(publisher)
 
 
 def opt_out() -> OptOutDependencies:

@@ -49,6 +49,11 @@ STATUS_RANK: dict[LedgerStatus, int] = {
 }
 
 
+# What other services hear about an email (EmailOutcomeRecorded): a ledger status past
+# ``sending``, or ``suppressed`` when an opted-out customer's email is not sent at all.
+EmailOutcome = Literal["sent", "delivered", "complained", "failed", "suppressed"]
+
+
 @dataclass(frozen=True)
 class LedgerEntry:
     """What the sent-email ledger knows about one (order, kind). No customer data."""

@@ -38,10 +38,16 @@ class SesMail(_Loose):
 class SesBounce(_Loose):
     bounceType: str
     bounceSubType: str
+    timestamp: AwareDatetime | None = None
 
 
 class SesComplaint(_Loose):
     complaintFeedbackType: str | None = None
+    timestamp: AwareDatetime | None = None
+
+
+class SesDelivery(_Loose):
+    timestamp: AwareDatetime | None = None
 
 
 class SesReject(_Loose):
@@ -53,6 +59,7 @@ class SesEventDetail(_Loose):
     mail: SesMail
     bounce: SesBounce | None = None
     complaint: SesComplaint | None = None
+    delivery: SesDelivery | None = None
     reject: SesReject | None = None
 
 
@@ -62,7 +69,11 @@ class MalformedSesEventError(ValueError):
 
 def delivery_report(detail: Any, at: datetime) -> DeliveryReport | None:
     """The report for one SES event detail; None when it is not about one of our emails or
-    says nothing the ledger keeps (opens, clicks, delays)."""
+    says nothing the ledger keeps (opens, clicks, delays).
+
+    ``at`` (the EventBridge event's time, whole seconds) is when it happened unless the
+    detail says so more precisely: the outcome's own timestamp, or the mail's for a send.
+    """
     try:
         event = SesEventDetail.model_validate(detail)
     except ValidationError as error:
@@ -79,10 +90,19 @@ def delivery_report(detail: Any, at: datetime) -> DeliveryReport | None:
         order_id=tags["order_id"],
         kind=kind,
         status=status,
-        at=at,
+        at=_when(event) or at,
         message_id=event.mail.messageId,
         reason=_reason(event),
     )
+
+
+def _when(event: SesEventDetail) -> datetime | None:
+    if event.eventType == "Send":
+        return event.mail.timestamp
+    for outcome in (event.delivery, event.bounce, event.complaint):
+        if outcome is not None and outcome.timestamp is not None:
+            return outcome.timestamp
+    return None
 
 
 def _reason(event: SesEventDetail) -> str | None:

@@ -113,6 +113,7 @@ WIRING = ServiceWiring(
                 tables={"sent-emails": Access.READ_WRITE, "opt-outs": Access.READ},
                 read_secrets=("unsubscribe-key",),
                 send_email=True,
+                put_events=True,  # EmailOutcomeRecorded
             ),
             description="Sends the customer emails, once per order and kind.",
             # Room for a slow SES answer (read timeout 5 s) on a few records of a batch; the
@@ -123,8 +124,11 @@ WIRING = ServiceWiring(
             name="delivery-events",
             handler="services.notifications.handlers.delivery.lambda_handler",
             trigger=SqsTrigger(queue="delivery-events"),
-            permissions=Permissions(tables={"sent-emails": Access.READ_WRITE}),
-            description="Records what SES reports about each email (sent, delivered, bounced).",
+            permissions=Permissions(tables={"sent-emails": Access.READ_WRITE}, put_events=True),
+            description=(
+                "Records what SES reports about each email (sent, delivered, bounced) and "
+                "announces it (EmailOutcomeRecorded)."
+            ),
         ),
         Function(
             name="unsubscribe",

@@ -18,8 +18,15 @@ from services.common.settings import ServiceSettings
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
-from services.orders.domain.ports import Catalogue, OrdersStore
-from services.orders.settings import OrdersSettings, OrdersTableSettings, SweeperSettings
+from services.orders.adapters.timeline import DynamoTimelineStore
+from services.orders.domain.ports import Catalogue, OrdersStore, TimelineStore
+from services.orders.settings import (
+    OrdersSettings,
+    OrdersTableSettings,
+    SweeperSettings,
+    TimelineRecorderSettings,
+    TimelineSettings,
+)
 
 
 def publisher() -> EventPublisher:
@@ -62,4 +69,37 @@ def api() -> ApiDependencies:
         store=DynamoOrdersStore(dynamodb.Table(settings.orders_table_name)),
         catalogue=DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name),
         place_once=IdempotentPlacement(table_name=settings.orders_idempotency_table_name),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineRecorder:
+    timeline: TimelineStore
+    orders: OrdersStore  # whose order it is, read when it is placed
+    retention: timedelta  # how long a cancelled order's timeline is kept
+
+
+def timeline_recorder() -> TimelineRecorder:
+    settings = TimelineRecorderSettings.from_env()
+    dynamodb = boto3.resource("dynamodb")
+    return TimelineRecorder(
+        timeline=DynamoTimelineStore(dynamodb.Table(settings.orders_timeline_table_name)),
+        orders=DynamoOrdersStore(dynamodb.Table(settings.orders_table_name)),
+        retention=timedelta(days=settings.orders_timeline_retention_days),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineReader:
+    timeline: TimelineStore
+    retention_days: int
+
+
+def timeline_reader() -> TimelineReader:
+    settings = TimelineSettings.from_env()
+    return TimelineReader(
+        timeline=DynamoTimelineStore(
+            boto3.resource("dynamodb").Table(settings.orders_timeline_table_name)
+        ),
+        retention_days=settings.orders_timeline_retention_days,
     )

@@ -10,9 +10,16 @@ from __future__ import annotations
 # The order's status moves forward by when the event happened; a cancellation deletes it.
 _STATUS = ("data.order_id", "metadata.occurred_at")
 
+# The timeline records each event once by its id, at the time the event says it happened.
+_STEP = ("metadata.event_id", "data.order_id")
+
 READS: dict[str, tuple[str, ...]] = {
-    "ApprovalRequested": _STATUS,
-    "OrderShipped": _STATUS,
-    "FeedbackDue": _STATUS,
-    "OrderCancelled": ("data.order_id",),
+    "OrderPlaced": (*_STEP, "data.placed_at"),
+    "ApprovalRequested": (*_STATUS, *_STEP, "data.requested_at", "data.approval_deadline"),
+    "OrderApproved": (*_STEP, "data.decided_at", "data.comment?"),
+    "OrderRejected": (*_STEP, "data.decided_at", "data.comment?"),
+    "OrderShipped": (*_STATUS, *_STEP, "data.shipped_at"),
+    "FeedbackDue": (*_STATUS, *_STEP, "data.due_at"),
+    "OrderCancelled": (*_STEP, "data.reason", "data.cancelled_at"),
+    "EmailOutcomeRecorded": (*_STEP, "data.email", "data.outcome", "data.recorded_at"),
 }

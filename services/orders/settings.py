@@ -12,6 +12,7 @@ from pydantic import Field
 from services.common.settings import ServiceSettings
 
 DEFAULT_STUCK_AFTER_SECONDS = 15 * 60
+DEFAULT_TIMELINE_RETENTION_DAYS = 90
 
 
 class OrdersTableSettings(ServiceSettings):
@@ -25,3 +26,12 @@ class OrdersSettings(OrdersTableSettings):
 
 class SweeperSettings(OrdersTableSettings):
     orders_stuck_after_seconds: int = Field(default=DEFAULT_STUCK_AFTER_SECONDS, ge=1)
+
+
+class TimelineSettings(ServiceSettings):
+    orders_timeline_table_name: str  # ORDERS_TIMELINE_TABLE_NAME
+    orders_timeline_retention_days: int = Field(default=DEFAULT_TIMELINE_RETENTION_DAYS, ge=1)
+
+
+class TimelineRecorderSettings(TimelineSettings, OrdersTableSettings):
+    """The timeline consumer also reads whose order it is from the orders table."""

@@ -25,7 +25,7 @@ from services.common.wiring import (
     event_pattern,
 )
 from services.orders.indexes import ORDERS_BY_CUSTOMER_INDEX
-from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
+from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS, DEFAULT_TIMELINE_RETENTION_DAYS
 
 # The index a customer's order list reads: their orders, newest first.
 ORDERS_BY_CUSTOMER = Index(
@@ -53,8 +53,17 @@ WIRING = ServiceWiring(
             partition_key="id",
             ttl_attribute="expiration",
         ),
+        # Each order's journey, step by step (services/orders/adapters/timeline.py); kept
+        # after a cancelled order is deleted, until its TTL.
+        Table(
+            name="timeline",
+            env_var="ORDERS_TIMELINE_TABLE_NAME",
+            partition_key="order_id",
+            sort_key="entry",
+            ttl_attribute="expires_at",
+        ),
     ),
-    queues=(Queue(name="status-events"),),
+    queues=(Queue(name="status-events"), Queue(name="timeline-events")),
     user_pools=(
         # The shop's customers: they sign in with their email address; the orders API reads
         # who they are from their id token.
@@ -80,6 +89,42 @@ WIRING = ServiceWiring(
                 "FeedbackDue",
             ),
         ),
+        # Every event of an order's journey, one rule per producer (a consumer believes an
+        # event only from the producer the contract names for it).
+        Subscription(
+            name="timeline-orders",
+            queue="timeline-events",
+            pattern=event_pattern("shop.orders", "OrderPlaced", "OrderCancellationRequested"),
+        ),
+        Subscription(
+            name="timeline-workflow",
+            queue="timeline-events",
+            pattern=event_pattern(
+                "shop.workflow",
+                "ApprovalRequested",
+                "OrderShipped",
+                "OrderCancelled",
+                "FeedbackDue",
+            ),
+        ),
+        Subscription(
+            name="timeline-approvals",
+            queue="timeline-events",
+            pattern=event_pattern(
+                "shop.approvals",
+                "ApprovalReminded",
+                "ApprovalEscalated",
+                "OrderApproved",
+                "OrderRejected",
+                "ApprovalWithdrawn",
+                "OrderCancellationRefused",
+            ),
+        ),
+        Subscription(
+            name="timeline-notifications",
+            queue="timeline-events",
+            pattern=event_pattern("shop.notifications", "EmailOutcomeRecorded"),
+        ),
     ),
     settings=(
         Setting(
@@ -92,6 +137,16 @@ WIRING = ServiceWiring(
             default=str(DEFAULT_STUCK_AFTER_SECONDS),
             local_default="15",
         ),
+        Setting(
+            name="timeline_retention_days",
+            env_var="ORDERS_TIMELINE_RETENTION_DAYS",
+            description=(
+                "How many days a cancelled order's timeline is kept after the cancellation "
+                "(the order itself is deleted at once)."
+            ),
+            default=str(DEFAULT_TIMELINE_RETENTION_DAYS),
+            local_default=str(DEFAULT_TIMELINE_RETENTION_DAYS),
+        ),
     ),
     functions=(
         Function(
@@ -103,6 +158,9 @@ WIRING = ServiceWiring(
                     HttpRoute(method="POST", path="/orders", throttle=Throttle(10, 20)),
                     HttpRoute(method="GET", path="/orders", throttle=Throttle(50, 100)),
                     HttpRoute(method="GET", path="/orders/{order_id}", throttle=Throttle(50, 100)),
+                    HttpRoute(
+                        method="GET", path="/orders/{order_id}/timeline", throttle=Throttle(50, 100)
+                    ),
                 ),
                 authorizer=JwtAuthorizer(user_pool="customers", client="storefront"),
             ),
@@ -112,6 +170,7 @@ WIRING = ServiceWiring(
                     "orders": Access.READ_WRITE,
                     "idempotency": Access.READ_WRITE,
                     "catalogue": Access.READ,
+                    "timeline": Access.READ,
                 }
             ),
             description="Orders HTTP API: a signed-in customer places orders and reads their own.",
@@ -143,6 +202,13 @@ WIRING = ServiceWiring(
             trigger=SqsTrigger(queue="status-events"),
             permissions=Permissions(tables={"orders": Access.WRITE}),
             description="Moves an order's status forward; deletes it when cancelled.",
+        ),
+        Function(
+            name="timeline",
+            handler="services.orders.handlers.timeline.lambda_handler",
+            trigger=SqsTrigger(queue="timeline-events"),
+            permissions=Permissions(tables={"timeline": Access.READ_WRITE, "orders": Access.READ}),
+            description="Records each step of an order's journey in its timeline, once.",
         ),
     ),
 )

@@ -58,6 +58,10 @@ _TOKEN = "workflow.token"  # noqa: S105 - an item kind, not a secret
 _APPROVAL = "approvals.approval"
 _LOOKUP = "approvals.lookup"
 _LEDGER = "notifications.ledger"
+_STEP = "orders.timeline_step"
+_HEAD = "orders.timeline_head"
+# Steps an order's timeline holds when it is cancelled (each gets the TTL then).
+_STEPS_AT_CANCELLATION = 6
 
 
 def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]:
@@ -75,7 +79,16 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
             Write(_LEDGER, "notifications/sent-emails"),
             Write(_LEDGER, "notifications/sent-emails"),
         ),
+        emits=("EmailOutcomeRecorded",),
         ses_emails=1,
+    )
+    # The head is read before the step is put and again after it (a cancellation between).
+    step_reads = (Read(_HEAD), Read(_HEAD))
+    timeline_step = Operation(
+        source="orders/domain/timeline.py record -> DynamoTimelineStore.add: head gets, "
+        "step put (conditional)",
+        reads=step_reads,
+        writes=(Write(_STEP, "orders/timeline"),),
     )
     relay_decision = Operation(
         source="workflow/domain/relay.py relay_decision: token get (consistent), "
@@ -161,6 +174,27 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
             ),
             emits=("OrderRejected",),
             needs_signing_key=True,
+        ),
+        ("orders/timeline", "OrderPlaced"): Operation(
+            source="orders/domain/timeline.py record: order get, set_owner (update), add",
+            reads=(Read(_ORDER), *step_reads),
+            writes=(Write(_HEAD, "orders/timeline"), Write(_STEP, "orders/timeline")),
+        ),
+        ("orders/timeline", "ApprovalRequested"): timeline_step,
+        ("orders/timeline", "OrderApproved"): timeline_step,
+        ("orders/timeline", "OrderRejected"): timeline_step,
+        ("orders/timeline", "OrderShipped"): timeline_step,
+        ("orders/timeline", "FeedbackDue"): timeline_step,
+        ("orders/timeline", "EmailOutcomeRecorded"): timeline_step,
+        ("orders/timeline", "OrderCancelled"): Operation(
+            source="orders/domain/timeline.py record: add, then expire_at: head update, "
+            "query, one update per step",
+            reads=(*step_reads, Read(_STEP)),
+            writes=(
+                Write(_STEP, "orders/timeline"),
+                Write(_HEAD, "orders/timeline"),
+                Write(_STEP, "orders/timeline", weight=_STEPS_AT_CANCELLATION),
+            ),
         ),
         ("notifications/email", "OrderPlaced"): email,
         ("notifications/email", "OrderShipped"): email,

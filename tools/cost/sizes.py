@@ -26,6 +26,8 @@ _APPROVAL_EXTRA = 450  # ids, kind, timestamps, deadline, link expiry, flags, ev
 _LOOKUP_ITEM = 150  # approval_id = "order#<id>", kind, target, expires_at
 _TOKEN_EXTRA = 400  # order id, execution ARN, timestamps, status, TTL
 _LEDGER_ITEM = 300  # order id, kind, status, claim, event id, message id, timestamps
+_TIMELINE_STEP = 400  # order id, "step#<event id>", the step as JSON (a sentence, a comment), TTL
+_TIMELINE_HEAD = 120  # order id, "order", customer id, TTL
 
 
 def _compact(value: Any) -> int:
@@ -71,6 +73,8 @@ class ItemSizes:
             "approvals.lookup": _LOOKUP_ITEM,
             "workflow.token": self.task_token_bytes + _TOKEN_EXTRA,
             "notifications.ledger": _LEDGER_ITEM,
+            "orders.timeline_step": _TIMELINE_STEP,
+            "orders.timeline_head": _TIMELINE_HEAD,
         }
         return sizes[item]
 

@@ -22,6 +22,11 @@ When something fails between the claim and the mark:
 - A redelivery that finds a younger ``sending`` claim raises ``ClaimPendingError``: the
   message comes back once the other delivery has sent, released, or gone stale.
 
+What became of each email is announced on the bus (EmailOutcomeRecorded: sent, failed,
+suppressed here; delivered, complained, failed from SES's reports) after the ledger records
+it. A failed announcement fails the message, and its redelivery announces the outcome the
+ledger holds again, under the same event id (``OutcomeAnnouncer``).
+
 The feedback request carries a one-click unsubscribe link; a customer who used it gets no
 further feedback requests (the other emails are about their orders and always go out).
 """
@@ -46,10 +51,18 @@ from services.notifications.domain.ports import (
     EmailRefusedError,
     Mailer,
     OptOuts,
+    OutcomeAnnouncer,
     Renderer,
     SentEmailLedger,
 )
-from services.notifications.models import Claim, DeliveryReport, EmailKind, LedgerEntry
+from services.notifications.models import (
+    Claim,
+    DeliveryReport,
+    EmailKind,
+    EmailOutcome,
+    LedgerEntry,
+    LedgerStatus,
+)
 from services.notifications.unsubscribe import recipient_id
 
 CustomerEvent = OrderPlaced | OrderShipped | OrderCancelled | FeedbackDue
@@ -117,6 +130,13 @@ class EmailDependencies:
     renderer: Renderer
     policy: ClaimPolicy
     unsubscribe: Unsubscribe
+    outcomes: OutcomeAnnouncer
+
+
+@dataclass(frozen=True)
+class DeliveryDependencies:
+    ledger: SentEmailLedger
+    outcomes: OutcomeAnnouncer
 
 
 def notify(
@@ -125,10 +145,12 @@ def notify(
     """Send the email ``event`` calls for, unless this order already got (or is getting) it."""
     ledger, mailer, policy, unsubscribe = deps.ledger, deps.mailer, deps.policy, deps.unsubscribe
     kind = KIND_BY_EVENT[type(event)]
+    order_id = event.order_id
     address = str(event.data.customer.email)
     link = None
     if kind is EmailKind.FEEDBACK_REQUEST:
         if unsubscribe.opt_outs.has_opted_out(recipient_id(address)):
+            deps.outcomes.announce(order_id, kind, "suppressed", now())
             return Outcome.OPTED_OUT
         link = unsubscribe.link(address)
     # Render before claiming: a template error must not leave a claim behind.
@@ -147,31 +169,59 @@ def notify(
             # Released between our write and our read: that delivery is redelivered.
             raise ClaimPendingError(f"{kind} of order {claim.order_id} was just released")
         if existing.status != "sending":
+            _announce_again(existing, deps.outcomes, now)
             return Outcome.ALREADY_SETTLED
         if claim.claimed_at - existing.claimed_at < policy.stale_after:
             raise ClaimPendingError(f"{kind} of order {claim.order_id} is being sent")
         if existing.attempts >= policy.max_attempts:
             ledger.mark_failed(_held(existing, claim), reason=UNKNOWN_OUTCOME, at=now())
+            deps.outcomes.announce(order_id, kind, "failed", now())
             return Outcome.OUTCOME_UNKNOWN
         if not ledger.take_over(existing, claim):
             raise ClaimPendingError(f"{kind} of order {claim.order_id} changed meanwhile")
         sent = Outcome.RESENT_AFTER_STALE_CLAIM
     tags = {"order_id": claim.order_id, "kind": kind.value, "claim_id": claim.claim_id}
+    # Announced as the time it was sent: SES took it after this and before its delivery.
+    sending_at = now()
     try:
         message_id = mailer.send(address, email, tags=tags)
     except EmailRefusedError as refusal:
         ledger.mark_failed(claim, reason=str(refusal), at=now())
+        deps.outcomes.announce(order_id, kind, "failed", now())
         return Outcome.FAILED
     except EmailNotSentError:
         ledger.release(claim)
         raise
     ledger.mark_sent(claim, message_id=message_id, sent_at=now())
+    deps.outcomes.announce(order_id, kind, "sent", sending_at)
     return sent
 
 
-def record_delivery(report: DeliveryReport, ledger: SentEmailLedger) -> bool:
-    """Note what SES reported about an email; True if it moved the ledger forward."""
-    return ledger.record(report)
+def record_delivery(report: DeliveryReport, deps: DeliveryDependencies) -> bool:
+    """Note what SES reported about an email and announce it; True if it moved the ledger
+    forward. A report the ledger already holds is announced again (same event id): the
+    delivery that recorded it may have failed to announce it."""
+    outcome = _outcome(report.status)
+    moved = deps.ledger.record(report)
+    if moved:
+        deps.outcomes.announce(report.order_id, report.kind, outcome, report.at)
+        return True
+    entry = deps.ledger.entry(report.order_id, report.kind)
+    if entry is not None and entry.status == report.status:
+        deps.outcomes.announce(report.order_id, report.kind, outcome, report.at)
+    return False
+
+
+def _announce_again(
+    entry: LedgerEntry, outcomes: OutcomeAnnouncer, now: Callable[[], datetime]
+) -> None:
+    outcomes.announce(entry.order_id, entry.kind, _outcome(entry.status), entry.sent_at or now())
+
+
+def _outcome(status: LedgerStatus) -> EmailOutcome:
+    if status == "sending":
+        raise ValueError("an email still being sent has no outcome yet")
+    return status
 
 
 def _held(entry: LedgerEntry, claim: Claim) -> Claim:

@@ -10,6 +10,7 @@ from services.notifications.models import (
     Claim,
     DeliveryReport,
     EmailKind,
+    EmailOutcome,
     LedgerEntry,
     RenderedEmail,
 )
@@ -89,4 +90,14 @@ class OptOutRecords(Protocol):
     def opt_out(self, recipient: str, at: datetime) -> None:
         """Record that the recipient (an id) wants no more feedback requests; a second time
         keeps the first."""
+        ...
+
+
+class OutcomeAnnouncer(Protocol):
+    def announce(self, order_id: str, kind: EmailKind, outcome: EmailOutcome, at: datetime) -> None:
+        """Tell the bus what became of the order's ``kind`` email (EmailOutcomeRecorded).
+
+        The same (order, kind, outcome) always gets the same event id: announcing it again
+        (a retry after a failed publish) is recognised by every consumer as the same event.
+        """
         ...

@@ -1,5 +1,6 @@
 """Records what SES reports about each customer email (configuration set events from the
-account's default bus, through the ``delivery-events`` queue) in the sent-email ledger."""
+account's default bus, through the ``delivery-events`` queue) in the sent-email ledger, and
+announces it on the shop's bus (EmailOutcomeRecorded)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from services.notifications.ses_events import delivery_report
 logger = Logger(service=SERVICE)
 tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
-dependencies = functools.cache(bootstrap.ledger)
+dependencies = functools.cache(bootstrap.delivery)
 
 # Metric per reported status: bounce and complaint rates are alarmed on against sends.
 METRIC_OF_STATUS = {

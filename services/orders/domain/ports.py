@@ -14,6 +14,7 @@ from services.orders.models import Order, OrderStatus
 
 if TYPE_CHECKING:
     from services.orders.domain.catalogue import CatalogueEntry
+    from services.orders.domain.timeline import TimelineHead, TimelineStep
 
 
 class OrderAlreadyExistsError(RuntimeError):
@@ -81,3 +82,24 @@ class Catalogue(Protocol):
     def get_many(self, skus: Collection[str]) -> dict[str, CatalogueEntry]:
         """The entries of those SKUs that exist, by SKU (inactive ones included)."""
         ...
+
+
+class TimelineStore(Protocol):
+    """Orders' timelines: whose order each is, its steps by event id, and its expiry."""
+
+    def set_owner(self, order_id: str, customer_id: str) -> None: ...
+
+    def add(self, order_id: str, event_id: str, step: TimelineStep) -> bool:
+        """Record the step of event ``event_id``; False if that event is already recorded.
+        A step added to a timeline that already expires expires with it."""
+        ...
+
+    def expire_at(self, order_id: str, at: datetime) -> None:
+        """From now on the whole timeline (steps recorded before and after) expires at ``at``."""
+        ...
+
+    def head(self, order_id: str) -> TimelineHead | None:
+        """Owner and expiry; None when nothing of the order is recorded."""
+        ...
+
+    def steps(self, order_id: str) -> list[TimelineStep]: ...

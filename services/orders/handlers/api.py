@@ -31,7 +31,7 @@ from services.common.request_limits import body_problem
 from services.orders import bootstrap, ordering
 from services.orders.domain.listing import DEFAULT_PAGE_SIZE
 from services.orders.domain.placing import get_order
-from services.orders.http import errors, responses
+from services.orders.http import errors, responses, timeline
 from services.orders.http.errors import BODY_LIMITS
 from services.orders.http.params import IdempotencyKey, PageSize, PageToken
 from services.orders.identity import Caller, caller
@@ -43,6 +43,8 @@ metrics = Metrics(service="orders")
 app = APIGatewayHttpResolver(enable_validation=True)
 errors.register(app)
 dependencies = functools.cache(bootstrap.api)
+timeline_reader = functools.cache(bootstrap.timeline_reader)
+app.include_router(timeline.router(timeline_reader))
 
 
 def _caller() -> Caller:

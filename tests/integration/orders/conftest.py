@@ -20,7 +20,7 @@ from local.lambda_runtime import load_function
 from local.provision import ProvisionedService, provision
 from services.common.wiring import HttpApiTrigger, HttpRoute
 from services.orders.adapters.catalogue import DynamoCatalogue
-from services.orders.handlers import api, outbox, status
+from services.orders.handlers import api, outbox, status, timeline
 from services.orders.wiring import WIRING
 from tests.support.context import FakeLambdaContext
 from tests.support.customers import ADA, authorizer_context
@@ -33,6 +33,8 @@ def _clear_handler_caches() -> None:
     api.dependencies.cache_clear()
     outbox.publisher.cache_clear()
     status.store.cache_clear()
+    timeline.dependencies.cache_clear()
+    api.timeline_reader.cache_clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from services.notifications.models import (
     Claim,
     DeliveryReport,
     EmailKind,
+    EmailOutcome,
     LedgerEntry,
     RenderedEmail,
 )
@@ -128,3 +129,18 @@ class InMemoryOptOuts:
 
     def has_opted_out(self, recipient: str) -> bool:
         return recipient in self.recipients
+
+
+@dataclass
+class RecordingAnnouncer:
+    """Every EmailOutcomeRecorded announced, as (order id, kind, outcome, at)."""
+
+    announced: list[tuple[str, EmailKind, str, datetime]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def announce(self, order_id: str, kind: EmailKind, outcome: EmailOutcome, at: datetime) -> None:
+        with self._lock:
+            self.announced.append((order_id, kind, outcome, at))
+
+    def outcomes(self) -> list[tuple[EmailKind, str]]:
+        return [(kind, outcome) for _, kind, outcome, _ in self.announced]

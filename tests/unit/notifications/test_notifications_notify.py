@@ -13,6 +13,7 @@ from services.notifications.domain.notify import (
     ClaimPendingError,
     ClaimPolicy,
     CustomerEvent,
+    DeliveryDependencies,
     EmailDependencies,
     Outcome,
     Unsubscribe,
@@ -24,6 +25,7 @@ from services.notifications.unsubscribe import UnsubscribeLinks, recipient_id
 from tests.unit.notifications.fakes import (
     InMemoryLedger,
     InMemoryOptOuts,
+    RecordingAnnouncer,
     RecordingMailer,
     rejected,
     throttled,
@@ -63,9 +65,19 @@ def send(
     mailer: RecordingMailer,
     clock: Clock | None = None,
     opt_outs: InMemoryOptOuts | None = None,
+    *,
+    announcer: RecordingAnnouncer | None = None,
 ) -> Outcome:
-    deps = EmailDependencies(ledger, mailer, RENDERER, POLICY, unsubscribe(opt_outs))
+    deps = EmailDependencies(
+        ledger, mailer, RENDERER, POLICY, unsubscribe(opt_outs), announcer or RecordingAnnouncer()
+    )
     return notify(event, deps, now=clock or Clock())
+
+
+def deliver_report(
+    report: DeliveryReport, ledger: InMemoryLedger, announcer: RecordingAnnouncer | None = None
+) -> bool:
+    return record_delivery(report, DeliveryDependencies(ledger, announcer or RecordingAnnouncer()))
 
 
 @pytest.fixture
@@ -188,7 +200,7 @@ def test_a_timed_out_send_that_ses_took_is_reconciled_by_its_report_and_not_sent
         at=clock.now,
         message_id="msg-1",
     )
-    assert record_delivery(report, ledger)
+    assert deliver_report(report, ledger)
     clock.now += POLICY.stale_after * 2
 
     assert send(event, ledger, mailer, clock) is Outcome.ALREADY_SETTLED
@@ -233,7 +245,7 @@ def test_reports_only_move_an_email_forward(
     send(order_placed(), ledger, mailer)
 
     def report(status: str, reason: str | None = None) -> bool:
-        return record_delivery(
+        return deliver_report(
             DeliveryReport("ord_1001", EmailKind.ORDER_RECEIVED, status, START, "msg-1", reason),  # type: ignore[arg-type]
             ledger,
         )
@@ -244,7 +256,7 @@ def test_reports_only_move_an_email_forward(
     entry = ledger.entry("ord_1001", EmailKind.ORDER_RECEIVED)
     assert entry is not None
     assert (entry.status, entry.reason) == ("failed", "bounced: Permanent/General")
-    assert not record_delivery(
+    assert not deliver_report(
         DeliveryReport("ord_other", EmailKind.ORDER_RECEIVED, "delivered", START, "msg-9"), ledger
     )
 
@@ -261,7 +273,9 @@ def test_a_template_error_leaves_no_claim_behind(
     with pytest.raises(RuntimeError):
         notify(
             order_placed(),
-            EmailDependencies(ledger, mailer, BrokenRenderer(), POLICY, unsubscribe()),
+            EmailDependencies(
+                ledger, mailer, BrokenRenderer(), POLICY, unsubscribe(), RecordingAnnouncer()
+            ),
         )
 
     assert ledger.entries == {}
@@ -316,3 +330,54 @@ def test_a_customer_who_opted_out_gets_no_feedback_request_but_still_order_email
     assert send(feedback_due(), ledger, mailer, opt_outs=opted_out) is Outcome.OPTED_OUT
     assert send(order_shipped(), ledger, mailer, opt_outs=opted_out) is Outcome.SENT
     assert [m.email.subject for m in mailer.sent] == ["Your order ord_1001 has shipped"]
+
+
+def test_each_outcome_is_announced_when_the_ledger_records_it(
+    ledger: InMemoryLedger, mailer: RecordingMailer
+) -> None:
+    announcer = RecordingAnnouncer()
+    clock = Clock()
+
+    send(order_placed(), ledger, mailer, clock, announcer=announcer)
+    delivered = DeliveryReport("ord_1001", EmailKind.ORDER_RECEIVED, "delivered", START, "msg-1")
+    deliver_report(delivered, ledger, announcer)
+    mailer.failures.append(rejected())
+    send(order_shipped(), ledger, mailer, clock, announcer=announcer)
+
+    assert announcer.outcomes() == [
+        (EmailKind.ORDER_RECEIVED, "sent"),
+        (EmailKind.ORDER_RECEIVED, "delivered"),
+        (EmailKind.SHIPMENT_CONFIRMED, "failed"),
+    ]
+    assert {order_id for order_id, *_ in announcer.announced} == {"ord_1001"}
+
+
+def test_a_redelivery_announces_the_recorded_outcome_again_for_a_lost_announcement(
+    ledger: InMemoryLedger, mailer: RecordingMailer
+) -> None:
+    announcer = RecordingAnnouncer()
+    event = order_placed()
+    send(event, ledger, mailer, announcer=announcer)
+    delivered = DeliveryReport("ord_1001", EmailKind.ORDER_RECEIVED, "delivered", START, "msg-1")
+    deliver_report(delivered, ledger, announcer)
+
+    assert send(event, ledger, mailer, announcer=announcer) is Outcome.ALREADY_SETTLED
+    assert not deliver_report(delivered, ledger, announcer)
+
+    # The same outcomes again (the adapter gives them the same event ids), no second email
+    assert announcer.outcomes()[2:] == [
+        (EmailKind.ORDER_RECEIVED, "delivered"),
+        (EmailKind.ORDER_RECEIVED, "delivered"),
+    ]
+    assert len(mailer.sent) == 1
+
+
+def test_an_opted_out_feedback_request_is_announced_as_suppressed(
+    ledger: InMemoryLedger, mailer: RecordingMailer
+) -> None:
+    announcer = RecordingAnnouncer()
+    opted_out = InMemoryOptOuts({recipient_id(str(feedback_due().data.customer.email))})
+
+    send(feedback_due(), ledger, mailer, opt_outs=opted_out, announcer=announcer)
+
+    assert announcer.outcomes() == [(EmailKind.FEEDBACK_REQUEST, "suppressed")]

@@ -20,7 +20,7 @@ def test_the_queue_receives_exactly_the_events_that_send_emails() -> None:
     assert subscribed == {(e.source, e.detail_type) for e in KIND_BY_EVENT}
 
 
-def test_the_email_function_may_use_its_ledger_read_opt_outs_and_send_email_only() -> None:
+def test_the_email_function_may_use_its_ledger_read_opt_outs_send_email_and_announce_only() -> None:
     function = WIRING.function("email")
 
     assert function.trigger == SqsTrigger(queue="customer-events")
@@ -29,7 +29,7 @@ def test_the_email_function_may_use_its_ledger_read_opt_outs_and_send_email_only
         "opt-outs": Access.READ,
     }
     assert function.permissions.send_email
-    assert not function.permissions.put_events
+    assert function.permissions.put_events  # EmailOutcomeRecorded (source shop.notifications)
     assert function.permissions.send_to_queues == ()
     # A message must not become visible again while its invocation may still be running.
     assert function.timeout_seconds < WIRING.queue("customer-events").visibility_timeout_seconds

@@ -20,8 +20,9 @@ from services.orders.wiring import WIRING
 
 
 def test_the_status_queue_receives_exactly_what_the_status_function_handles() -> None:
-    (subscription,) = WIRING.subscriptions
-    (trigger,) = [f.trigger for f in WIRING.functions if isinstance(f.trigger, SqsTrigger)]
+    (subscription,) = [s for s in WIRING.subscriptions if s.queue == "status-events"]
+    trigger = WIRING.function("status").trigger
+    assert isinstance(trigger, SqsTrigger)
 
     assert trigger.queue == subscription.queue
     assert subscription.pattern["source"] == ["shop.workflow"]
@@ -37,6 +38,7 @@ def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publis
         ("POST", "/orders"),
         ("GET", "/orders"),
         ("GET", "/orders/{order_id}"),
+        ("GET", "/orders/{order_id}/timeline"),
     }
     authorizer = api.trigger.authorizer
     assert authorizer is not None
@@ -48,6 +50,7 @@ def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publis
         "orders": Access.READ_WRITE,
         "idempotency": Access.READ_WRITE,
         "catalogue": Access.READ,  # prices are read, never written, by the public API
+        "timeline": Access.READ,
     }
 
 

@@ -116,11 +116,12 @@ def test_payloads_are_billed_in_started_chunks() -> None:
 def test_per_order_counts_follow_the_wirings_for_each_outcome() -> None:
     usage = run().usage
 
-    # Functions each event reaches (subscriptions -> queues -> functions), one per record.
-    assert [usage[o].lambda_requests for o in OUTCOMES] == [14, 13, 10]
-    assert [usage[o].event_count for o in OUTCOMES] == [5, 4, 3]
+    # Functions each event reaches (subscriptions -> queues -> functions), one per record;
+    # the timeline gets every journey event and each email's EmailOutcomeRecorded.
+    assert [usage[o].lambda_requests for o in OUTCOMES] == [22, 19, 15]
+    assert [usage[o].event_count for o in OUTCOMES] == [8, 6, 5]
     # Each delivery: the rule's SendMessage, the poller's receive and its delete.
-    assert [usage[o].sqs_requests for o in OUTCOMES] == [30, 27, 24]
+    assert [usage[o].sqs_requests for o in OUTCOMES] == [54, 45, 39]
     assert [usage[o].ses_emails for o in OUTCOMES] == [3, 2, 2]
     assert [usage[o].sns_email_notifications for o in OUTCOMES] == [1, 1, 1]
     assert [usage[o].function_url_requests for o in OUTCOMES] == [2, 2, 0]
