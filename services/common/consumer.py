@@ -6,15 +6,12 @@ event's own model), handed to domain code, and reported as a partial failure whe
 raises: a bad record goes back to the queue (and after its receives, to the DLQ) without
 holding up the rest of the batch.
 
-An event is only believed when it comes from the producer the contract names for its
-detail-type: any function allowed to put events on the bus could otherwise forge, say, an
-``OrderApproved``.
+What a record must be to be believed is ``services.common.envelope``'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any, TypeVar
 
 from aws_lambda_powertools import Logger
@@ -26,10 +23,14 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from events.models import Event, UnknownEventError, parse_detail
-from services.common.errors import field_problems
+from events.models import Event, UnknownEventError
+from services.common.envelope import (
+    ForeignSourceError,
+    MalformedEventError,
+    UnexpectedEventError,
+    parse_record,
+)
 
 E = TypeVar("E", bound=Event)
 
@@ -37,63 +38,6 @@ E = TypeVar("E", bound=Event)
 class NoTimeLeftError(RuntimeError):
     """Too little of the invocation is left to handle one more record: it goes back to the
     queue untouched instead of being cut off by the function's timeout mid-way."""
-
-
-class UnexpectedEventError(ValueError):
-    """A contract event this consumer is not subscribed to (a mis-wired rule)."""
-
-
-class ForeignSourceError(ValueError):
-    """A contract event put on the bus by someone other than its producer (a forgery or a
-    mis-configured publisher)."""
-
-    def __init__(self, detail_type: str, source: str, expected: str) -> None:
-        super().__init__(f"{detail_type} from source {source!r}; the contract names {expected!r}")
-        self.detail_type = detail_type
-        self.source = source
-
-
-class MalformedEventError(ValueError):
-    """A record that is not a valid contract event. The message names the fields and what is
-    wrong with them but never their values: those can be a customer's email address."""
-
-    def __init__(self, what: str, error: ValidationError) -> None:
-        super().__init__(f"malformed {what}: {field_problems(error)}")
-
-
-class BusEnvelope(BaseModel):
-    """An EventBridge event as a bus rule delivers it (the fields of Powertools'
-    ``EventBridgeModel`` that AWS always sends). Our own so that its schema is built on the
-    first record, not by every consumer's import."""
-
-    model_config = ConfigDict(populate_by_name=True, defer_build=True)
-
-    version: str
-    id: str
-    source: str
-    # moto's rule-to-SQS delivery leaves out "account" (AWS always sends it); nothing reads it.
-    account: str = ""
-    time: datetime
-    region: str
-    resources: list[str]
-    detail_type: str = Field(alias="detail-type")
-    detail: dict[str, Any]
-
-
-def parse_record(record: SQSRecord, accepts: tuple[type[E], ...]) -> E:
-    try:
-        envelope = BusEnvelope.model_validate_json(record.body)
-    except ValidationError as error:
-        raise MalformedEventError("EventBridge envelope", error) from None
-    try:
-        event = parse_detail(envelope.detail_type, envelope.detail)
-    except ValidationError as error:
-        raise MalformedEventError(envelope.detail_type, error) from None
-    if envelope.source != event.source:
-        raise ForeignSourceError(envelope.detail_type, envelope.source, event.source)
-    if not isinstance(event, accepts):
-        raise UnexpectedEventError(f"{envelope.detail_type} is not handled here")
-    return event
 
 
 def consume_events(

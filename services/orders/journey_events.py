@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import AwareDatetime, Field, ValidationError
 
 from events.models import Comment, ContractModel, Event, OrderId
-from services.common.consumer import (
+from services.common.envelope import (
     BusEnvelope,
     ForeignSourceError,
     MalformedEventError,

@@ -14,7 +14,7 @@ import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from events.models import ALL_EVENTS, Event
-from services.common.consumer import parse_record
+from services.common.envelope import parse_record
 from tests.contract.files import current_examples, example_event, example_files, read_json
 from tests.support.events import sqs_record
 from tools.contract.schemas import (

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from services.common.consumer import BusEnvelope
+from services.common.envelope import BusEnvelope
 from services.common.observability import count, service_tracer
 from services.notifications import bootstrap
 from services.notifications.domain.notify import record_delivery

@@ -5,17 +5,18 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from aws_lambda_powertools import Logger, Tracer
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from services.common.consumer import consume_events
+from services.common.observability import service_tracer
 from services.orders import bootstrap
 from services.orders.domain.timeline import record
 from services.orders.journey_events import JOURNEY_EVENTS, JourneyEvent, parse_journey_record
 
 logger = Logger(service="orders")
-tracer = Tracer(service="orders")
+tracer = service_tracer("orders")
 dependencies = functools.cache(bootstrap.timeline_recorder)
 
 

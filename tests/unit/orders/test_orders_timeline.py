@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from services.common.consumer import ForeignSourceError, MalformedEventError, UnexpectedEventError
+from services.common.envelope import ForeignSourceError, MalformedEventError, UnexpectedEventError
 from services.orders.domain.timeline import (
     Recorded,
     TimelineHead,
