@@ -15,4 +15,12 @@ READS: dict[str, tuple[str, ...]] = {
     "OrderShipped": _STATUS,
     "FeedbackDue": _STATUS,
     "OrderCancelled": ("data.order_id",),
+    # The arbiter's answer to a customer's cancellation, for the API call waiting on it.
+    "ApprovalWithdrawn": ("data.order_id", "data.withdrawn_at"),
+    "OrderCancellationRefused": (
+        "data.order_id",
+        "data.refused_at",
+        "data.because",
+        "data.decided_at?",
+    ),
 }
