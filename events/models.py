@@ -228,8 +228,7 @@ class OrderCancellationRefusedData(ContractModel):
     refused_at: AwareDatetime
     because: Literal["approved", "rejected", "expired"] = Field(
         description=(
-            "approved / rejected: the owner decided first; expired: the approval window "
-            "had closed."
+            "approved / rejected: the owner decided first; expired: the approval window had closed."
         )
     )
     decided_at: AwareDatetime | None = Field(

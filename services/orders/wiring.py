@@ -24,7 +24,7 @@ from services.common.wiring import (
     UserPoolClient,
     event_pattern,
 )
-from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS
+from services.orders.settings import DEFAULT_CANCEL_WAIT_SECONDS, DEFAULT_STUCK_AFTER_SECONDS
 
 # The index a customer's order list reads: their orders, newest first.
 ORDERS_BY_CUSTOMER = Index(name="by-customer", partition_key="customer_id", sort_key="placed_at")
@@ -38,6 +38,8 @@ WIRING = ServiceWiring(
             partition_key="order_id",
             stream=True,  # the outbox: every new order's OrderPlaced comes from its INSERT
             indexes=(ORDERS_BY_CUSTOMER,),
+            # Customers' cancellation requests (kept beside the orders) expire; orders do not.
+            ttl_attribute="expires_at",
         ),
         # What the shop sells: sku, name, unit_price, currency, active. Prices come from here.
         Table(name="catalogue", env_var="ORDERS_CATALOGUE_TABLE_NAME", partition_key="sku"),
@@ -49,7 +51,7 @@ WIRING = ServiceWiring(
             ttl_attribute="expiration",
         ),
     ),
-    queues=(Queue(name="status-events"),),
+    queues=(Queue(name="status-events"), Queue(name="cancellation-answers")),
     user_pools=(
         # The shop's customers: they sign in with their email address; the orders API reads
         # who they are from their id token.
@@ -75,6 +77,13 @@ WIRING = ServiceWiring(
                 "FeedbackDue",
             ),
         ),
+        Subscription(
+            name="cancellation-answers",
+            queue="cancellation-answers",
+            pattern=event_pattern(
+                "shop.approvals", "ApprovalWithdrawn", "OrderCancellationRefused"
+            ),
+        ),
     ),
     settings=(
         Setting(
@@ -85,6 +94,16 @@ WIRING = ServiceWiring(
                 "OrderPlaced (same event id)."
             ),
             default=str(DEFAULT_STUCK_AFTER_SECONDS),
+            local_default="15",
+        ),
+        Setting(
+            name="cancel_wait_seconds",
+            env_var="ORDERS_CANCEL_WAIT_SECONDS",
+            description=(
+                "How long a customer's cancel call waits for the approvals service's answer "
+                "before it answers 202 pending."
+            ),
+            default=str(DEFAULT_CANCEL_WAIT_SECONDS),
             local_default="15",
         ),
     ),
@@ -98,6 +117,9 @@ WIRING = ServiceWiring(
                     HttpRoute(method="POST", path="/orders", throttle=Throttle(10, 20)),
                     HttpRoute(method="GET", path="/orders", throttle=Throttle(50, 100)),
                     HttpRoute(method="GET", path="/orders/{order_id}", throttle=Throttle(50, 100)),
+                    HttpRoute(
+                        method="POST", path="/orders/{order_id}/cancel", throttle=Throttle(10, 20)
+                    ),
                 ),
                 authorizer=JwtAuthorizer(user_pool="customers", client="storefront"),
             ),
@@ -122,7 +144,10 @@ WIRING = ServiceWiring(
                 event_names=("INSERT",),
             ),
             permissions=Permissions(put_events=True),
-            description="Publishes OrderPlaced for every order inserted in the orders table.",
+            description=(
+                "Publishes OrderPlaced (OrderCancellationRequested) for every order "
+                "(cancellation request) inserted in the orders table."
+            ),
         ),
         Function(
             name="sweeper",
@@ -138,6 +163,13 @@ WIRING = ServiceWiring(
             trigger=SqsTrigger(queue="status-events"),
             permissions=Permissions(tables={"orders": Access.WRITE}),
             description="Moves an order's status forward; deletes it when cancelled.",
+        ),
+        Function(
+            name="cancellations",
+            handler="services.orders.handlers.cancellations.lambda_handler",
+            trigger=SqsTrigger(queue="cancellation-answers"),
+            permissions=Permissions(tables={"orders": Access.WRITE}),
+            description="Records the answer to a customer's cancellation for the waiting call.",
         ),
     ),
 )

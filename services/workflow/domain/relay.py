@@ -57,7 +57,7 @@ class DecisionOutcome(StrEnum):
     MOVED_ON = "DecisionAfterWorkflowMovedOn"
     # A withdrawal published before the approval was requested: approvals publishes it again
     # once ApprovalRequested (sent only after the token is kept) reaches it.
-    BEFORE_TOKEN = "WithdrawalBeforeToken"
+    WITHDRAWN_EARLY = "WithdrawalBeforeToken"
 
 
 class TokenNotFoundError(LookupError):
@@ -118,7 +118,7 @@ def relay_decision(
     """Resume the order's workflow with the owner's decision, at most once per token."""
     record = tokens.get(event.order_id)
     if record is None and isinstance(event, ApprovalWithdrawn):
-        return DecisionOutcome.BEFORE_TOKEN
+        return DecisionOutcome.WITHDRAWN_EARLY
     if record is None:
         # The token is written before ApprovalRequested goes out and approvals decides only
         # after it, so within the retention a missing token is not "too early" but a fault:
