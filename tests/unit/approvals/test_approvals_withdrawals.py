@@ -109,7 +109,7 @@ def test_a_redelivered_request_gets_the_same_answer_with_the_same_event_id(
     for _ in range(3):
         assert answer(store, publisher, event) == "withdrawn"
 
-    [(kind, event_id)] = set(published(publisher))
+    [(kind, _event_id)] = set(published(publisher))
     assert kind == "ApprovalWithdrawn"
     assert len(publisher.published) == 3
 
