@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--verbose", action="store_true", help="also show the handlers' logs")
 
     orders = commands.add_parser(
-        "orders", help="sign in, then place, list or read orders on a running stack"
+        "orders", help="sign in, then place, list, read or cancel orders on a running stack"
     )
     order_commands = orders.add_subparsers(dest="order_command", required=True)
     place = order_commands.add_parser("place", help="place an order")
@@ -73,13 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     listing = order_commands.add_parser("list", help="the customer's orders, newest first")
     listing.add_argument("--limit", type=int, default=20)
     listing.add_argument("--next-token")
-    for sub in (place, get, listing):
+    cancel = order_commands.add_parser(
+        "cancel", help="cancel one of the customer's orders (until the owner decides)"
+    )
+    cancel.add_argument("order_id")
+    for sub in (place, get, listing, cancel):
         sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
         customers_cli.add_password(sub)
         customers_cli.add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
-    for sub in (place, get, listing, outbox):
+    for sub in (place, get, listing, cancel, outbox):
         sub.add_argument(
             "--url",
             default=DEFAULT_GATEWAY_URL,
@@ -170,6 +174,9 @@ def _orders(args: argparse.Namespace) -> int:
             {"limit": args.limit} | ({"next_token": args.next_token} if args.next_token else {})
         )
         response = http_client.send("GET", f"{args.url}/orders?{query}", auth)
+    elif args.order_command == "cancel":
+        url = f"{args.url}/orders/{quote(args.order_id)}/cancel"
+        response = http_client.send("POST", url, auth)
     else:
         response = http_client.send("GET", f"{args.url}/orders/{quote(args.order_id)}", auth)
     print(json.dumps(response.json(), indent=2) if response.body else response.status)
