@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="also run examples/subscriber (loyalty points) on the local bus",
     )
-    demo = commands.add_parser("demo", help="three orders, three endings, then exit")
+    demo = commands.add_parser("demo", help="four orders, four endings, then exit")
     for sub in (local, demo):
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
         sub.add_argument("--verbose", action="store_true", help="also show the handlers' logs")

@@ -1,9 +1,10 @@
-"""``shop demo``: three orders, three endings, on a freshly started local stack.
+"""``shop demo``: four orders, four endings, on a freshly started local stack.
 
 One order is approved, one rejected (both by following the links in the owner's message
-like a browser: GET the page, POST its form) and one left to time out. The demo waits for
-every workflow to end and prints each order's timeline; it succeeds only if all three ended
-as their decision implies.
+like a browser: GET the page, POST its form), one left to time out and one cancelled by its
+customer (``POST /orders/{id}/cancel``) before the owner decides. The demo waits for every
+workflow to end and prints each order's timeline; it succeeds only if all four ended as their
+decision implies.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from local.customers import bearer, new_password
 from local.links import decision_link, follow
 from local.server import LocalServer
 
+CUSTOMER_CANCELS = "customer cancels"
 CUSTOMERS = (
     ("Ada Lovelace", "ada@example.com", "approve"),
     ("Grace Hopper", "grace@example.com", "reject"),
     ("Alan Turing", "alan@example.com", None),
+    ("Barbara Liskov", "barbara@example.com", CUSTOMER_CANCELS),
 )
 # The spec's sample order, priced by the orders service from the local sample catalogue.
 ITEMS = [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}]
@@ -30,6 +33,7 @@ EXPECTED = {
     "approve": ("feedback_requested", ["received", "shipped", "how was"]),
     "reject": ("deleted", ["received", "cancelled"]),
     None: ("deleted", ["received", "cancelled"]),
+    CUSTOMER_CANCELS: ("deleted", ["received", "cancelled"]),
 }
 
 
@@ -80,6 +84,15 @@ def run(server: LocalServer, out: TextIO) -> bool:
             print(f"leaving {order.order_id} unanswered: it will time out", file=out)
             continue
         _wait(lambda o=order: owner_text(o.order_id) is not None, 30, "the owner's message")  # type: ignore[misc]
+        if order.decision == CUSTOMER_CANCELS:
+            url = f"{base}/orders/{order.order_id}/cancel"
+            answer = http_client.send("POST", url, order.auth)
+            outcome = answer.json().get("outcome") if answer.body else ""
+            print(
+                f"{order.customer} cancelled {order.order_id} (HTTP {answer.status}, {outcome})",
+                file=out,
+            )
+            continue
         link = decision_link(owner_text(order.order_id) or "", order.decision)
         page, result = follow(http_client.send, link)
         status = result.status if result else page.status
@@ -102,7 +115,7 @@ def run(server: LocalServer, out: TextIO) -> bool:
     ok = True
     for order in orders:
         ok &= _print_timeline(server, order, stack.execution_status(order.order_id), out)
-    print("\nall three orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
+    print("\nall four orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
     return ok
 
 
@@ -132,7 +145,7 @@ def _print_timeline(server: LocalServer, order: DemoOrder, execution: str, out: 
     for event in server.stack.tap.for_order(order.order_id):
         at = datetime.fromisoformat(event.detail["metadata"]["occurred_at"]).timestamp()
         extra = event.detail["data"].get("reason") or event.detail["data"].get("comment") or ""
-        lines.append((at, f"event  {event.detail_type:<18} {extra}".rstrip()))
+        lines.append((at, f"event  {event.detail_type:<26} {extra}".rstrip()))
     for mail in server.stack.mailbox.items():
         if order.order_id in mail.subject or (mail.kind == "owner" and order.order_id in mail.body):
             who = "owner" if mail.kind == "owner" else "email"
