@@ -17,7 +17,16 @@ from local import cli, http_client
 from local.http_events import HttpResponse
 from local.links import decision_link, follow
 from local.server import LocalServer
-from tests.e2e.conftest import aws_client, customer, emails_for, get_order, owner_text, place
+from tests.e2e.conftest import (
+    FaultPlan,
+    aws_client,
+    customer,
+    emails_for,
+    get_order,
+    mailbox,
+    owner_text,
+    place,
+)
 from tests.support.customers import PASSWORD
 from tests.support.polling import wait_until
 
@@ -75,6 +84,35 @@ def test_shop_orders_cancel_before_a_decision_cancels_for_the_customer(
     assert "cancelled by the customer at" in page.text
     assert tapped(server, order_id, "OrderApproved") == []
     assert emails_for(server, order_id, "shipped") == []
+
+
+def test_a_cancel_before_the_approval_is_requested_wins_and_the_owner_is_never_asked(
+    server: LocalServer, faults: FaultPlan
+) -> None:
+    # Given the workflow's token relay is slow (it fails twice on this customer's order), so
+    # the cancellation reaches the approvals service before ApprovalRequested does
+    email = "e2e-cancel-first@example.com"
+    faults.fail("workflow/relay-token", email, times=2)
+    order_id = place(server, email)
+
+    answer = cancel(server, order_id, email)
+
+    # Then the cancel wins, the workflow still ends cancelled for the customer, and the owner
+    # never gets a message about the order
+    assert (answer.status, answer.json()["outcome"]) == (200, "cancelled"), answer.text
+    [cancelled] = wait_until(lambda: emails_for(server, order_id, "cancelled"), what="the email")
+    assert "As you asked" in (cancelled["html"] or cancelled["text"])
+    assert server.stack is not None
+    stack = server.stack
+    wait_until(lambda: stack.execution_status(order_id) == "SUCCEEDED", what="the workflow's end")
+    stack.wait_until_idle()
+    assert faults.invocations[("workflow/relay-token", email)] >= 3
+    assert [m for m in mailbox(server) if m["kind"] == "owner" and order_id in m["text"]] == []
+    [reason] = [e.detail["data"]["reason"] for e in stack.tap.for_order(order_id, "OrderCancelled")]
+    assert reason == "customer_cancelled"
+    # the same withdrawal, published when the cancel came and again once the token was kept
+    assert len(set(tapped(server, order_id, "ApprovalWithdrawn"))) == 1
+    assert len(tapped(server, order_id, "ApprovalWithdrawn")) == 2
 
 
 def test_a_cancel_after_the_approval_is_refused_with_when(server: LocalServer) -> None:
