@@ -188,10 +188,52 @@ class OrderShippedData(OrderSummary):
 
 
 class OrderCancelledData(OrderSummary):
-    reason: Literal["rejected", "approval_timeout"] = Field(
-        description="rejected: the owner said no; approval_timeout: nobody answered in time."
+    reason: Literal["rejected", "approval_timeout", "customer_cancelled"] = Field(
+        description=(
+            "rejected: the owner said no; approval_timeout: nobody answered in time; "
+            "customer_cancelled: the customer cancelled before the owner decided (a value "
+            "added within v1: a wider enum is a compatible change)."
+        )
     )
     cancelled_at: AwareDatetime
+    cancelled_by: Literal["customer", "owner", "nobody"] | None = Field(
+        default=None,
+        description="Who ended the order: the customer, the owner (rejected) or nobody (timeout).",
+    )
+
+
+CustomerRef = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9_.:-]{1,128}$",
+        description="The customer's id (their sign-in subject), never their name or address.",
+    ),
+]
+
+
+class OrderCancellationRequestedData(ContractModel):
+    order_id: OrderId
+    customer_id: CustomerRef
+    requested_at: AwareDatetime
+
+
+class ApprovalWithdrawnData(ContractModel):
+    order_id: OrderId
+    withdrawn_at: AwareDatetime
+    withdrawn_by: Literal["customer"] = "customer"
+
+
+class OrderCancellationRefusedData(ContractModel):
+    order_id: OrderId
+    refused_at: AwareDatetime
+    because: Literal["approved", "rejected", "expired"] = Field(
+        description=(
+            "approved / rejected: the owner decided first; expired: the approval window had closed."
+        )
+    )
+    decided_at: AwareDatetime | None = Field(
+        default=None, description="When the owner decided, or when the window closed."
+    )
 
 
 class FeedbackDueData(OrderSummary):
@@ -298,11 +340,41 @@ class OrderCancelled(Event):
     detail_type = "OrderCancelled"
     source = "shop.workflow"
     description = (
-        "The order was cancelled because the owner rejected it or nobody answered in time; "
-        "the order is deleted."
+        "The order was cancelled because the owner rejected it, nobody answered in time or "
+        "the customer cancelled it; the order is deleted."
     )
     consumers = ("orders", "approvals", "notifications")
     data: OrderCancelledData
+
+
+class OrderCancellationRequested(Event):
+    detail_type = "OrderCancellationRequested"
+    source = "shop.orders"
+    description = "A signed-in customer asked to cancel their order before the owner decided."
+    consumers = ("approvals", "orders")
+    data: OrderCancellationRequestedData
+
+
+class ApprovalWithdrawn(Event):
+    detail_type = "ApprovalWithdrawn"
+    source = "shop.approvals"
+    description = (
+        "The customer's cancellation won over the owner's decision and the window's end: the "
+        "approval is withdrawn and the workflow cancels the order."
+    )
+    consumers = ("workflow", "orders")
+    data: ApprovalWithdrawnData
+
+
+class OrderCancellationRefused(Event):
+    detail_type = "OrderCancellationRefused"
+    source = "shop.approvals"
+    description = (
+        "The customer's cancellation came too late: the owner had decided or the approval "
+        "window had closed."
+    )
+    consumers = ("orders",)
+    data: OrderCancellationRefusedData
 
 
 class FeedbackDue(Event):
@@ -329,6 +401,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     ApprovalRequested,
     OrderApproved,
     OrderRejected,
+    OrderCancellationRequested,
+    ApprovalWithdrawn,
+    OrderCancellationRefused,
     OrderShipped,
     OrderCancelled,
     FeedbackDue,

@@ -55,13 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="also run examples/subscriber (loyalty points) on the local bus",
     )
-    demo = commands.add_parser("demo", help="three orders, three endings, then exit")
+    demo = commands.add_parser("demo", help="four orders, four endings, then exit")
     for sub in (local, demo):
         sub.add_argument("--json-logs", action="store_true", help="log JSON lines")
         sub.add_argument("--verbose", action="store_true", help="also show the handlers' logs")
 
     orders = commands.add_parser(
-        "orders", help="sign in, then place, list or read orders on a running stack"
+        "orders", help="sign in, then place, list, read or cancel orders on a running stack"
     )
     order_commands = orders.add_subparsers(dest="order_command", required=True)
     place = order_commands.add_parser("place", help="place an order")
@@ -79,13 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     timeline.add_argument("order_id")
     timeline.add_argument("--json", action="store_true", help="the API's JSON answer")
-    for sub in (place, get, listing, timeline):
+    cancel = order_commands.add_parser(
+        "cancel", help="cancel one of the customer's orders (until the owner decides)"
+    )
+    cancel.add_argument("order_id")
+    for sub in (place, get, listing, timeline, cancel):
         sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
         customers_cli.add_password(sub)
         customers_cli.add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
-    for sub in (place, get, listing, timeline, outbox):
+    for sub in (place, get, listing, timeline, cancel, outbox):
         sub.add_argument(
             "--url",
             default=DEFAULT_GATEWAY_URL,
@@ -182,6 +186,9 @@ def _orders(args: argparse.Namespace) -> int:
         if response.status == 200 and not args.json:
             print("\n".join(timeline_lines(response.json())))
             return 0
+    elif args.order_command == "cancel":
+        url = f"{args.url}/orders/{quote(args.order_id)}/cancel"
+        response = http_client.send("POST", url, auth)
     else:
         response = http_client.send("GET", f"{args.url}/orders/{quote(args.order_id)}", auth)
     print(json.dumps(response.json(), indent=2) if response.body else response.status)

@@ -1,10 +1,11 @@
-"""``shop demo``: three orders, three endings, on a freshly started local stack.
+"""``shop demo``: four orders, four endings, on a freshly started local stack.
 
 One order is approved, one rejected (both by following the links in the owner's message
-like a browser: GET the page, POST its form) and one left to time out. The demo waits for
-every workflow to end and prints each order's timeline as its customer reads it from the
-orders API (``GET /orders/{id}/timeline``); it succeeds only if all three ended as their
-decision implies and each timeline shows that ending.
+like a browser: GET the page, POST its form), one left to time out and one cancelled by its
+customer (``POST /orders/{id}/cancel``) before the owner decides. The demo waits for every
+workflow to end and prints each order's timeline as its customer reads it from the orders API
+(``GET /orders/{id}/timeline``); it succeeds only if all four ended as their decision implies
+and each timeline shows that ending.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from local.links import decision_link, follow
 from local.server import LocalServer
 from local.timeline import timeline_lines
 
+CUSTOMER_CANCELS = "customer cancels"
 CUSTOMERS = (
     ("Ada Lovelace", "ada@example.com", "approve"),
     ("Grace Hopper", "grace@example.com", "reject"),
     ("Alan Turing", "alan@example.com", None),
+    ("Barbara Liskov", "barbara@example.com", CUSTOMER_CANCELS),
 )
 # The spec's sample order, priced by the orders service from the local sample catalogue.
 ITEMS = [{"sku": "shoes", "quantity": 5}, {"sku": "socks", "quantity": 2}]
@@ -32,9 +35,15 @@ EXPECTED = {
     "approve": ("feedback_requested", ["received", "shipped", "how was"]),
     "reject": ("deleted", ["received", "cancelled"]),
     None: ("deleted", ["received", "cancelled"]),
+    CUSTOMER_CANCELS: ("deleted", ["received", "cancelled"]),
 }
 # The step each order's timeline must end its journey with.
-LAST_STEP = {"approve": "feedback_requested", "reject": "cancelled", None: "cancelled"}
+LAST_STEP = {
+    "approve": "feedback_requested",
+    "reject": "cancelled",
+    None: "cancelled",
+    CUSTOMER_CANCELS: "cancelled",
+}
 
 
 @dataclass
@@ -83,6 +92,15 @@ def run(server: LocalServer, out: TextIO) -> bool:
         if order.decision is None:
             print(f"leaving {order.order_id} unanswered: it will time out", file=out)
             continue
+        if order.decision == CUSTOMER_CANCELS:
+            url = f"{base}/orders/{order.order_id}/cancel"
+            answer = http_client.send("POST", url, order.auth)
+            outcome = answer.json().get("outcome") if answer.body else ""
+            print(
+                f"{order.customer} cancelled {order.order_id} (HTTP {answer.status}, {outcome})",
+                file=out,
+            )
+            continue
         _wait(lambda o=order: owner_text(o.order_id) is not None, 30, "the owner's message")  # type: ignore[misc]
         link = decision_link(owner_text(order.order_id) or "", order.decision)
         page, result = follow(http_client.send, link)
@@ -106,7 +124,7 @@ def run(server: LocalServer, out: TextIO) -> bool:
     ok = True
     for order in orders:
         ok &= _print_timeline(server, order, stack.execution_status(order.order_id), out)
-    print("\nall three orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
+    print("\nall four orders ended as expected" if ok else "\nSOMETHING ENDED WRONG", file=out)
     return ok
 
 

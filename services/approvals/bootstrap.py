@@ -22,7 +22,8 @@ from services.approvals.settings import DecisionSettings, RequestSettings
 
 
 def request_dependencies() -> RequestDependencies:
-    """What the function that opens and closes approvals needs."""
+    """What the function that opens and closes approvals (and answers customers'
+    cancellations) needs."""
     settings = RequestSettings.from_env()
     return RequestDependencies(
         store=_store(settings),
@@ -33,6 +34,7 @@ def request_dependencies() -> RequestDependencies:
             settings.approvals_link_grace_seconds,
             timedelta(seconds=settings.approvals_decision_margin_seconds),
         ),
+        publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
     )
 
 

@@ -10,7 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from events.models import OrderSummary
 
-CancelReason = Literal["rejected", "approval_timeout"]
+CancelReason = Literal["rejected", "approval_timeout", "customer_cancelled"]
 
 
 class Decision(StrEnum):
@@ -60,6 +60,9 @@ class Approval(BaseModel):
     decision_published: bool = False
     cancelled_at: AwareDatetime | None = None
     cancel_reason: CancelReason | None = None
+    # The ApprovalWithdrawn a customer's winning cancellation published (status CANCELLED,
+    # reason customer_cancelled): a redelivered request republishes the very same event.
+    withdrawal_event_id: uuid.UUID | None = None
 
     @property
     def order_id(self) -> str:

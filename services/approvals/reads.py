@@ -23,4 +23,6 @@ _SUMMARY = (
 READS: dict[str, tuple[str, ...]] = {
     "ApprovalRequested": (*_SUMMARY, "data.requested_at", "data.approval_deadline"),
     "OrderCancelled": (*_SUMMARY, "data.reason", "data.cancelled_at"),
+    # The customer's cancellation races the owner's decision on the approval record.
+    "OrderCancellationRequested": ("data.order_id", "metadata.event_id", "data.requested_at"),
 }

@@ -42,6 +42,12 @@ WIRING = ServiceWiring(
             queue="requests",
             pattern=event_pattern("shop.workflow", "ApprovalRequested", "OrderCancelled"),
         ),
+        # A customer's cancellation races the owner's decision on the same record.
+        Subscription(
+            name="cancellation-requests",
+            queue="requests",
+            pattern=event_pattern("shop.orders", "OrderCancellationRequested"),
+        ),
     ),
     topics=(Topic(name="owner-notifications", env_var="APPROVALS_OWNER_TOPIC_ARN"),),
     secrets=(
@@ -83,8 +89,13 @@ WIRING = ServiceWiring(
                 tables={"approvals": Access.READ_WRITE},
                 publish_to_topics=("owner-notifications",),
                 read_secrets=("signing-key",),
+                # ApprovalWithdrawn / OrderCancellationRefused, the answers to a cancellation.
+                put_events=True,
             ),
-            description="Opens an approval and sends the owner signed links; closes it on cancel.",
+            description=(
+                "Opens an approval and sends the owner signed links; closes it on cancel; "
+                "answers a customer's cancellation."
+            ),
         ),
         Function(
             name="decision",

@@ -8,18 +8,22 @@ stack, rebuilds it).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
 import boto3
 
+from events.models import utc_now
 from events.publisher import EventBridgePublisher, EventPublisher
 from services.common.settings import ServiceSettings
+from services.orders.adapters.cancellations import DynamoCancellations
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.adapters.dynamodb import DynamoOrdersStore
 from services.orders.adapters.idempotency import IdempotentPlacement
 from services.orders.adapters.timeline import DynamoTimelineStore
-from services.orders.domain.ports import Catalogue, OrdersStore, TimelineStore
+from services.orders.domain.cancelling import CancelDependencies
+from services.orders.domain.ports import Cancellations, Catalogue, OrdersStore, TimelineStore
 from services.orders.settings import (
     OrdersSettings,
     OrdersTableSettings,
@@ -60,15 +64,25 @@ class ApiDependencies:
     store: OrdersStore
     catalogue: Catalogue
     place_once: IdempotentPlacement  # the placement behind the client's Idempotency-Key
+    cancelling: CancelDependencies
 
 
 def api() -> ApiDependencies:
     settings = OrdersSettings.from_env()
     dynamodb = boto3.resource("dynamodb")
+    orders = dynamodb.Table(settings.orders_table_name)
+    store = DynamoOrdersStore(orders)
     return ApiDependencies(
-        store=DynamoOrdersStore(dynamodb.Table(settings.orders_table_name)),
+        store=store,
         catalogue=DynamoCatalogue(dynamodb, settings.orders_catalogue_table_name),
         place_once=IdempotentPlacement(table_name=settings.orders_idempotency_table_name),
+        cancelling=CancelDependencies(
+            orders=store,
+            cancellations=DynamoCancellations(orders),
+            clock=utc_now,
+            sleep=time.sleep,
+            wait=timedelta(seconds=settings.orders_cancel_wait_seconds),
+        ),
     )
 
 
@@ -103,3 +117,8 @@ def timeline_reader() -> TimelineReader:
         ),
         retention_days=settings.orders_timeline_retention_days,
     )
+
+
+def cancellations() -> Cancellations:
+    settings = OrdersTableSettings.from_env()
+    return DynamoCancellations(boto3.resource("dynamodb").Table(settings.orders_table_name))

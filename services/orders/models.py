@@ -9,7 +9,7 @@ silently dropped data.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -114,6 +114,29 @@ class OrderList(BaseModel):
     next_token: str | None = Field(
         description="Pass as `next_token` to read the next page; absent on the last page."
     )
+
+
+class CancellationView(BaseModel):
+    """The answer to a customer's cancellation."""
+
+    model_config = ConfigDict(frozen=True, defer_build=True)
+
+    order_id: OrderId
+    outcome: Literal["cancelled", "refused", "pending"] = Field(
+        description=(
+            "cancelled: the order is cancelled (the email follows); refused: the owner "
+            "decided or the approval window closed first; pending: no answer yet, ask again."
+        )
+    )
+    requested_at: AwareDatetime
+    answered_at: AwareDatetime | None = None
+    because: Literal["approved", "rejected", "expired"] | None = Field(
+        default=None, description="Why a cancellation was refused."
+    )
+    decided_at: AwareDatetime | None = Field(
+        default=None, description="When the owner decided, or the approval window closed."
+    )
+    message: str = Field(description="The outcome, for a person.")
 
 
 class ErrorMessage(BaseModel):

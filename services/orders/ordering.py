@@ -1,5 +1,5 @@
 """What the orders API does for a signed-in customer: place an order (at most once per
-Idempotency-Key, when one is sent) and list their orders a page at a time."""
+Idempotency-Key, when one is sent), list their orders a page at a time, and cancel one."""
 
 from __future__ import annotations
 
@@ -9,10 +9,18 @@ from typing import Any
 
 from events.models import utc_now
 from services.orders.bootstrap import ApiDependencies
+from services.orders.domain.cancelling import cancel_order, refusal_message
 from services.orders.domain.listing import Page, decode_token, list_orders
 from services.orders.domain.placing import place_order
+from services.orders.domain.ports import CancellationOutcome
 from services.orders.identity import Caller
-from services.orders.models import Order, OrderList, OrderView, PlaceOrderRequest
+from services.orders.models import (
+    CancellationView,
+    Order,
+    OrderList,
+    OrderView,
+    PlaceOrderRequest,
+)
 
 
 @dataclass(frozen=True)
@@ -61,3 +69,30 @@ def page_of_orders(
     """Raises ``InvalidPageTokenError`` for a ``next_token`` this API did not give out."""
     after = None if next_token is None else decode_token(next_token)
     return list_orders(who.customer_id, Page(limit=limit, after=after), store=deps.store)
+
+
+_MESSAGES = {
+    CancellationOutcome.CANCELLED: "The order is cancelled; a confirmation email is on its way.",
+    CancellationOutcome.PENDING: (
+        "The cancellation is asked for but not answered yet; call again to read its outcome."
+    ),
+}
+
+
+def cancel(order_id: str, who: Caller, deps: ApiDependencies) -> CancellationView | None:
+    """The outcome of the caller's cancellation of ``order_id``; None if it is not theirs."""
+    request = cancel_order(order_id, who.customer_id, deps.cancelling)
+    if request is None:
+        return None
+    refused = request.outcome is CancellationOutcome.REFUSED
+    return CancellationView.model_validate(
+        {
+            "order_id": request.order_id,
+            "outcome": request.outcome.value,
+            "requested_at": request.requested_at,
+            "answered_at": request.answered_at,
+            "because": request.because,
+            "decided_at": request.decided_at,
+            "message": refusal_message(request) if refused else _MESSAGES[request.outcome],
+        }
+    )

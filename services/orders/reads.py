@@ -16,10 +16,29 @@ _STEP = ("metadata.event_id", "data.order_id")
 READS: dict[str, tuple[str, ...]] = {
     "OrderPlaced": (*_STEP, "data.placed_at"),
     "ApprovalRequested": (*_STATUS, *_STEP, "data.requested_at", "data.approval_deadline"),
-    "OrderApproved": (*_STEP, "data.decided_at", "data.comment?"),
-    "OrderRejected": (*_STEP, "data.decided_at", "data.comment?"),
+    "ApprovalReminded": (
+        *_STEP,
+        "data.reminder",
+        "data.reminders_planned",
+        "data.reminded_at",
+        "data.expires_at",
+        "data.escalated?",
+    ),
+    "ApprovalEscalated": (*_STEP, "data.escalated_at", "data.expires_at"),
+    "OrderApproved": (*_STEP, "data.decided_at", "data.comment?", "data.decided_by?"),
+    "OrderRejected": (*_STEP, "data.decided_at", "data.comment?", "data.decided_by?"),
     "OrderShipped": (*_STATUS, *_STEP, "data.shipped_at"),
     "FeedbackDue": (*_STATUS, *_STEP, "data.due_at"),
-    "OrderCancelled": (*_STEP, "data.reason", "data.cancelled_at"),
+    "OrderCancelled": (*_STEP, "data.reason", "data.cancelled_at", "data.cancelled_by?"),
+    "OrderCancellationRequested": (*_STEP, "data.requested_at"),
+    # The arbiter's answer to a customer's cancellation: for the API call waiting on it, and
+    # a step of the timeline.
+    "ApprovalWithdrawn": (*_STEP, "data.withdrawn_at", "data.withdrawn_by?"),
+    "OrderCancellationRefused": (
+        *_STEP,
+        "data.refused_at",
+        "data.because",
+        "data.decided_at?",
+    ),
     "EmailOutcomeRecorded": (*_STEP, "data.email", "data.outcome", "data.recorded_at"),
 }

@@ -13,6 +13,7 @@ from services.common.settings import ServiceSettings
 
 DEFAULT_STUCK_AFTER_SECONDS = 15 * 60
 DEFAULT_TIMELINE_RETENTION_DAYS = 90
+DEFAULT_CANCEL_WAIT_SECONDS = 8
 
 
 class OrdersTableSettings(ServiceSettings):
@@ -22,6 +23,8 @@ class OrdersTableSettings(ServiceSettings):
 class OrdersSettings(OrdersTableSettings):
     orders_idempotency_table_name: str  # ORDERS_IDEMPOTENCY_TABLE_NAME
     orders_catalogue_table_name: str  # ORDERS_CATALOGUE_TABLE_NAME
+    # Well inside API Gateway's 30 s integration timeout.
+    orders_cancel_wait_seconds: float = Field(default=DEFAULT_CANCEL_WAIT_SECONDS, ge=0, le=20)
 
 
 class SweeperSettings(OrdersTableSettings):

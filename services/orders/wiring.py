@@ -25,7 +25,11 @@ from services.common.wiring import (
     event_pattern,
 )
 from services.orders.indexes import ORDERS_BY_CUSTOMER_INDEX
-from services.orders.settings import DEFAULT_STUCK_AFTER_SECONDS, DEFAULT_TIMELINE_RETENTION_DAYS
+from services.orders.settings import (
+    DEFAULT_CANCEL_WAIT_SECONDS,
+    DEFAULT_STUCK_AFTER_SECONDS,
+    DEFAULT_TIMELINE_RETENTION_DAYS,
+)
 
 # The index a customer's order list reads: their orders, newest first.
 ORDERS_BY_CUSTOMER = Index(
@@ -43,6 +47,8 @@ WIRING = ServiceWiring(
             partition_key="order_id",
             stream=True,  # the outbox: every new order's OrderPlaced comes from its INSERT
             indexes=(ORDERS_BY_CUSTOMER,),
+            # Customers' cancellation requests (kept beside the orders) expire; orders do not.
+            ttl_attribute="expires_at",
         ),
         # What the shop sells: sku, name, unit_price, currency, active. Prices come from here.
         Table(name="catalogue", env_var="ORDERS_CATALOGUE_TABLE_NAME", partition_key="sku"),
@@ -63,7 +69,11 @@ WIRING = ServiceWiring(
             ttl_attribute="expires_at",
         ),
     ),
-    queues=(Queue(name="status-events"), Queue(name="timeline-events")),
+    queues=(
+        Queue(name="status-events"),
+        Queue(name="timeline-events"),
+        Queue(name="cancellation-answers"),
+    ),
     user_pools=(
         # The shop's customers: they sign in with their email address; the orders API reads
         # who they are from their id token.
@@ -125,6 +135,13 @@ WIRING = ServiceWiring(
             queue="timeline-events",
             pattern=event_pattern("shop.notifications", "EmailOutcomeRecorded"),
         ),
+        Subscription(
+            name="cancellation-answers",
+            queue="cancellation-answers",
+            pattern=event_pattern(
+                "shop.approvals", "ApprovalWithdrawn", "OrderCancellationRefused"
+            ),
+        ),
     ),
     settings=(
         Setting(
@@ -147,6 +164,16 @@ WIRING = ServiceWiring(
             default=str(DEFAULT_TIMELINE_RETENTION_DAYS),
             local_default=str(DEFAULT_TIMELINE_RETENTION_DAYS),
         ),
+        Setting(
+            name="cancel_wait_seconds",
+            env_var="ORDERS_CANCEL_WAIT_SECONDS",
+            description=(
+                "How long a customer's cancel call waits for the approvals service's answer "
+                "before it answers 202 pending."
+            ),
+            default=str(DEFAULT_CANCEL_WAIT_SECONDS),
+            local_default="15",
+        ),
     ),
     functions=(
         Function(
@@ -160,6 +187,9 @@ WIRING = ServiceWiring(
                     HttpRoute(method="GET", path="/orders/{order_id}", throttle=Throttle(50, 100)),
                     HttpRoute(
                         method="GET", path="/orders/{order_id}/timeline", throttle=Throttle(50, 100)
+                    ),
+                    HttpRoute(
+                        method="POST", path="/orders/{order_id}/cancel", throttle=Throttle(10, 20)
                     ),
                 ),
                 authorizer=JwtAuthorizer(user_pool="customers", client="storefront"),
@@ -186,7 +216,10 @@ WIRING = ServiceWiring(
                 event_names=("INSERT",),
             ),
             permissions=Permissions(put_events=True),
-            description="Publishes OrderPlaced for every order inserted in the orders table.",
+            description=(
+                "Publishes OrderPlaced (OrderCancellationRequested) for every order "
+                "(cancellation request) inserted in the orders table."
+            ),
         ),
         Function(
             name="sweeper",
@@ -209,6 +242,13 @@ WIRING = ServiceWiring(
             trigger=SqsTrigger(queue="timeline-events"),
             permissions=Permissions(tables={"timeline": Access.READ_WRITE, "orders": Access.READ}),
             description="Records each step of an order's journey in its timeline, once.",
+        ),
+        Function(
+            name="cancellations",
+            handler="services.orders.handlers.cancellations.lambda_handler",
+            trigger=SqsTrigger(queue="cancellation-answers"),
+            permissions=Permissions(tables={"orders": Access.WRITE}),
+            description="Records the answer to a customer's cancellation for the waiting call.",
         ),
     ),
 )

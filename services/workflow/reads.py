@@ -26,4 +26,6 @@ READS: dict[str, tuple[str, ...]] = {
     ),
     "OrderApproved": _DECISION,
     "OrderRejected": _DECISION,
+    # The customer's cancellation won: the relay fails the waiting task.
+    "ApprovalWithdrawn": ("data.order_id", "data.withdrawn_at"),
 }

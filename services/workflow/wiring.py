@@ -3,7 +3,7 @@ local stack)."""
 
 from __future__ import annotations
 
-from events.models import OrderApproved, OrderPlaced, OrderRejected
+from events.models import ApprovalWithdrawn, OrderApproved, OrderPlaced, OrderRejected
 from services.common.wiring import (
     Access,
     Function,
@@ -70,7 +70,10 @@ WIRING = ServiceWiring(
             name=DECISIONS_QUEUE,
             queue=DECISIONS_QUEUE,
             pattern=event_pattern(
-                OrderApproved.source, OrderApproved.detail_type, OrderRejected.detail_type
+                OrderApproved.source,
+                OrderApproved.detail_type,
+                OrderRejected.detail_type,
+                ApprovalWithdrawn.detail_type,
             ),
         ),
     ),
@@ -115,7 +118,10 @@ WIRING = ServiceWiring(
                 tables={TOKENS_TABLE: Access.READ_WRITE},
                 send_task_results=True,
             ),
-            description="Turns OrderApproved / OrderRejected into SendTaskSuccess / Failure.",
+            description=(
+                "Turns OrderApproved / OrderRejected / ApprovalWithdrawn into SendTaskSuccess / "
+                "Failure."
+            ),
         ),
     ),
 )

@@ -219,7 +219,10 @@ def test_check_lists_every_breaking_change(tmp_path: Path) -> None:
     with pytest.raises(AssertionError) as raised:
         assert_no_unversioned_breaking_change(OrderCancelledNarrowed, tmp_path)
     message = str(raised.value)
-    assert '$.data.reason: enum narrowed: "approval_timeout" no longer allowed' in message
+    assert (
+        '$.data.reason: enum narrowed: "approval_timeout", "customer_cancelled" no longer allowed'
+        in message
+    )
     assert "$.data.refunded_at: new required property" in message
 
 

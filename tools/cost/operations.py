@@ -72,6 +72,11 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
         "(conditional update)",
         writes=(Write(_ORDER, "orders/orders", stream="MODIFY"),),
     )
+    cancellation_answer = Operation(
+        source="orders/domain/cancelling.py record_answer -> DynamoCancellations.answer "
+        "(conditional update)",
+        writes=(Write(_ORDER, "orders/orders", stream="MODIFY"),),
+    )
     email = Operation(
         source="notifications/domain/notify.py notify: ledger claim (conditional put), "
         "SES SendEmail, ledger mark_sent (update)",
@@ -117,6 +122,8 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
             source="orders/domain/progress.py cancel -> DynamoOrdersStore.delete",
             writes=(Write(_ORDER, "orders/orders", stream="REMOVE"),),
         ),
+        ("orders/cancellations", "ApprovalWithdrawn"): cancellation_answer,
+        ("orders/cancellations", "OrderCancellationRefused"): cancellation_answer,
         ("workflow/starter", "OrderPlaced"): Operation(
             source="workflow/domain/starter.py start_workflow: StartExecution (billed as "
             "the execution's state transitions)",
@@ -130,6 +137,7 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
         ),
         ("workflow/relay-decision", "OrderApproved"): relay_decision,
         ("workflow/relay-decision", "OrderRejected"): relay_decision,
+        ("workflow/relay-decision", "ApprovalWithdrawn"): relay_decision,
         ("approvals/request", "ApprovalRequested"): Operation(
             source="approvals/domain/requests.py request_approval: lookup get (a miss), "
             "transaction of approval + lookup puts, SNS publish, mark_notified (update)",
@@ -148,6 +156,13 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
             "cancel_pending or note_cancellation (update)",
             reads=(Read(_LOOKUP), Read(_APPROVAL)),
             writes=(Write(_APPROVAL, "approvals/approvals"),),
+        ),
+        ("approvals/request", "OrderCancellationRequested"): Operation(
+            source="approvals/domain/withdrawals.py answer_cancellation: lookup + approval "
+            "gets, withdraw (conditional update), ApprovalWithdrawn or OrderCancellationRefused",
+            reads=(Read(_LOOKUP), Read(_APPROVAL)),
+            writes=(Write(_APPROVAL, "approvals/approvals"),),
+            emits=("ApprovalWithdrawn",),
         ),
         ("approvals/decision", OPEN_LINK): Operation(
             source="approvals/handlers/decision.py show_approval: verify, view -> get",
@@ -186,6 +201,9 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
         ("orders/timeline", "OrderShipped"): timeline_step,
         ("orders/timeline", "FeedbackDue"): timeline_step,
         ("orders/timeline", "EmailOutcomeRecorded"): timeline_step,
+        ("orders/timeline", "OrderCancellationRequested"): timeline_step,
+        ("orders/timeline", "ApprovalWithdrawn"): timeline_step,
+        ("orders/timeline", "OrderCancellationRefused"): timeline_step,
         ("orders/timeline", "OrderCancelled"): Operation(
             source="orders/domain/timeline.py record: add, then expire_at: head update, "
             "query, one update per step",

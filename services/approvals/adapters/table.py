@@ -4,7 +4,9 @@ Two kinds of item share the table's ``approval_id`` key:
 
 - the approval itself, keyed by its random id (what a link points at);
 - ``order#<order id>``, a lookup item naming the approval, written in the same transaction
-  with ``attribute_not_exists`` conditions so an order can never get two approvals.
+  with ``attribute_not_exists`` conditions so an order can never get two approvals. A
+  customer's cancellation that comes before the approval writes this item alone (no
+  ``target``, the withdrawal instead), so no approval can be opened after it.
 
 Every read is strongly consistent: the decision page must see the write that won. Both items
 carry ``expires_at`` (TTL) so records go away a while after their links stopped working.
@@ -21,6 +23,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from events.models import OrderSummary
+from services.approvals.domain.ports import EarlyWithdrawal
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 from services.common.dynamo import is_condition_failed
 
@@ -62,9 +65,19 @@ class DynamoApprovalStore:
 
     def find_by_order(self, order_id: str) -> Approval | None:
         lookup = self._get_item(lookup_key(order_id))
-        if lookup is None:
+        if lookup is None or "target" not in lookup:
             return None
         return self.get(lookup["target"])
+
+    def early_withdrawal(self, order_id: str) -> EarlyWithdrawal | None:
+        lookup = self._get_item(lookup_key(order_id))
+        if lookup is None or "withdrawn_at" not in lookup:
+            return None
+        return EarlyWithdrawal(
+            order_id=order_id,
+            withdrawn_at=datetime.fromisoformat(lookup["withdrawn_at"]),
+            event_id=uuid.UUID(lookup["withdrawal_event_id"]),
+        )
 
     def _get_item(self, key: str) -> dict[str, Any] | None:
         response = self._client.get_item(
@@ -169,6 +182,41 @@ class DynamoApprovalStore:
             condition="attribute_not_exists(cancelled_at)",
         )
 
+    def withdraw(self, approval_id: str, at: datetime, event_id: uuid.UUID) -> bool:
+        return self._update(
+            approval_id,
+            "SET #status = :cancelled, cancelled_at = :at, cancel_reason = :reason, "
+            "withdrawal_event_id = :event_id",
+            {
+                ":cancelled": ApprovalStatus.CANCELLED.value,
+                ":at": at.isoformat(),
+                ":reason": "customer_cancelled",
+                ":event_id": str(event_id),
+                ":pending": ApprovalStatus.PENDING.value,
+            },
+            condition="#status = :pending",
+        )
+
+    def withdraw_before_request(self, withdrawal: EarlyWithdrawal) -> bool:
+        item = {
+            "approval_id": lookup_key(withdrawal.order_id),
+            "kind": KIND_ORDER_LOOKUP,
+            "withdrawn_at": withdrawal.withdrawn_at.isoformat(),
+            "withdrawal_event_id": str(withdrawal.event_id),
+            "expires_at": int(withdrawal.withdrawn_at.timestamp()) + RETENTION_SECONDS,
+        }
+        try:
+            self._client.put_item(
+                TableName=self._table,
+                Item=_attributes(item),
+                ConditionExpression="attribute_not_exists(approval_id)",
+            )
+        except ClientError as error:
+            if is_condition_failed(error):
+                return False
+            raise
+        return True
+
     def _update(
         self,
         approval_id: str,
@@ -223,6 +271,9 @@ def _to_item(approval: Approval) -> dict[str, Any]:
         ),
         "cancelled_at": _iso(approval.cancelled_at),
         "cancel_reason": approval.cancel_reason,
+        "withdrawal_event_id": (
+            str(approval.withdrawal_event_id) if approval.withdrawal_event_id is not None else None
+        ),
     }
 
 

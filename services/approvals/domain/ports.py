@@ -10,6 +10,16 @@ from typing import Protocol
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 
 
+@dataclass(frozen=True)
+class EarlyWithdrawal:
+    """A customer's cancellation that came before the approval was requested: it holds the
+    order's lookup, so no approval can be opened for the order after it."""
+
+    order_id: str
+    withdrawn_at: datetime
+    event_id: uuid.UUID  # of the ApprovalWithdrawn it published
+
+
 class ApprovalStore(Protocol):
     def get(self, approval_id: str) -> Approval | None: ...
 
@@ -41,6 +51,18 @@ class ApprovalStore(Protocol):
     def note_cancellation(self, approval_id: str, reason: CancelReason, at: datetime) -> None:
         """Remember (once) that the workflow cancelled an order that already had a decision."""
         ...
+
+    def withdraw(self, approval_id: str, at: datetime, event_id: uuid.UUID) -> bool:
+        """Cancel a still pending approval for its customer: the same conditional write a
+        decision makes, so exactly one of them wins; False if it is no longer pending."""
+        ...
+
+    def withdraw_before_request(self, withdrawal: EarlyWithdrawal) -> bool:
+        """Record a withdrawal for an order with no approval yet; False if the order already
+        has an approval (or a withdrawal)."""
+        ...
+
+    def early_withdrawal(self, order_id: str) -> EarlyWithdrawal | None: ...
 
 
 @dataclass(frozen=True)

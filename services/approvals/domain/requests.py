@@ -3,7 +3,8 @@
 Both arrive at least once and in any order, so each step is keyed by the order id:
 one approval per order (the store's lookup item), one owner message per approval (the
 ``owner_notified`` flag), and a cancellation that arrives first leaves a closed approval behind
-so a late ApprovalRequested cannot ask the owner about a cancelled order.
+so a late ApprovalRequested cannot ask the owner about a cancelled order. A customer's
+cancellation is raced against the owner's decision in ``withdrawals``.
 """
 
 from __future__ import annotations
@@ -11,15 +12,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from events.models import ApprovalRequested, OrderCancelled, OrderSummary
+from events.models import (
+    ApprovalRequested,
+    OrderCancellationRequested,
+    OrderCancelled,
+    OrderSummary,
+)
+from events.publisher import EventPublisher
 from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNotifier, OwnerRequest
+from services.approvals.domain.withdrawals import (
+    WITHDRAWN_BEFORE_REQUEST,
+    answer_cancellation,
+    withdrawn_event,
+)
 from services.approvals.links import LinkSigner, new_approval_id
 from services.approvals.models import Approval, ApprovalStatus, Decision
 
 OWNER_NOTIFIED = "owner-notified"
 
-WorkflowEvent = ApprovalRequested | OrderCancelled
-WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (ApprovalRequested, OrderCancelled)
+WorkflowEvent = ApprovalRequested | OrderCancelled | OrderCancellationRequested
+WORKFLOW_EVENTS: tuple[type[WorkflowEvent], ...] = (
+    ApprovalRequested,
+    OrderCancelled,
+    OrderCancellationRequested,
+)
 
 
 @dataclass(frozen=True)
@@ -32,18 +48,22 @@ class LinkSettings:
 
 @dataclass(frozen=True)
 class RequestDependencies:
-    """What opening an approval needs (closing one needs only the store)."""
+    """What opening an approval needs (closing one needs only the store; answering a
+    customer's cancellation, the store and the publisher)."""
 
     store: ApprovalStore
     notifier: OwnerNotifier
     signer: LinkSigner
     links: LinkSettings
+    publisher: EventPublisher
 
 
 def on_workflow_event(event: WorkflowEvent, deps: RequestDependencies, *, now: datetime) -> str:
     """Open the approval the workflow asks for, or close it when the order is cancelled."""
     if isinstance(event, OrderCancelled):
         return close_on_cancel(event, store=deps.store)
+    if isinstance(event, OrderCancellationRequested):
+        return answer_cancellation(event, store=deps.store, publisher=deps.publisher, now=now)
     return request_approval(event, deps, now=now)
 
 
@@ -62,7 +82,10 @@ def request_approval(event: ApprovalRequested, deps: RequestDependencies, *, now
             status=ApprovalStatus.PENDING,
         )
         # A concurrent delivery of the same event may win the conditional write: use its record.
-        approval = candidate if store.create(candidate) else _existing(store, data.order_id)
+        found = candidate if store.create(candidate) else store.find_by_order(data.order_id)
+        if found is None:
+            return _withdrawn_before_request(deps, data.order_id)
+        approval = found
     if not approval.is_open:
         return "already-closed"
     if approval.owner_notified:
@@ -94,7 +117,12 @@ def close_on_cancel(event: OrderCancelled, *, store: ApprovalStore) -> str:
         )
         if store.create(closed):
             return "cancelled-before-request"
-        approval = _existing(store, data.order_id)
+        found = store.find_by_order(data.order_id)
+        if found is None:
+            if store.early_withdrawal(data.order_id) is not None:
+                return "already-withdrawn"
+            found = _existing(store, data.order_id)
+        approval = found
     if approval.is_open:
         if store.cancel_pending(approval.approval_id, data.reason, data.cancelled_at):
             return "cancelled"
@@ -116,6 +144,16 @@ def signed_links(signer: LinkSigner, base_url: str, approval: Approval) -> Owner
 def summary_of(data: OrderSummary) -> OrderSummary:
     """Just the order summary (the event data's own fields are not part of the record)."""
     return OrderSummary.model_validate(data.model_dump(include=set(OrderSummary.model_fields)))
+
+
+def _withdrawn_before_request(deps: RequestDependencies, order_id: str) -> str:
+    """The customer cancelled before this request: tell the workflow again, now that the relay
+    holds the task token it can fail (the relay announces an approval only after keeping it)."""
+    withdrawal = deps.store.early_withdrawal(order_id)
+    if withdrawal is None:
+        raise LookupError(f"order {order_id} has an approval lookup but no approval")
+    deps.publisher.publish([withdrawn_event(withdrawal)])
+    return WITHDRAWN_BEFORE_REQUEST
 
 
 def _existing(store: ApprovalStore, order_id: str) -> Approval:

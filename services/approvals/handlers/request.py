@@ -1,5 +1,5 @@
-"""SQS consumer of ApprovalRequested (open an approval, tell the owner) and OrderCancelled
-(close it)."""
+"""SQS consumer of ApprovalRequested (open an approval, tell the owner), OrderCancelled
+(close it) and OrderCancellationRequested (the customer's cancellation against the owner)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,11 @@ from services.approvals.domain.requests import (
     WorkflowEvent,
     on_workflow_event,
 )
+from services.approvals.domain.withdrawals import (
+    REFUSED,
+    WITHDRAWN,
+    WITHDRAWN_BEFORE_REQUEST,
+)
 from services.common.consumer import consume_events
 from services.common.observability import count, service_tracer
 
@@ -31,6 +36,10 @@ def handle(event: WorkflowEvent) -> str:
     result = on_workflow_event(event, dependencies(), now=utc_now())
     if result == OWNER_NOTIFIED:
         count(metrics, "ApprovalRequested")
+    elif result in (WITHDRAWN, WITHDRAWN_BEFORE_REQUEST):
+        count(metrics, "ApprovalWithdrawn")
+    elif result == REFUSED:
+        count(metrics, "CancellationRefused")
     return result
 
 

@@ -85,7 +85,8 @@ class DynamoOrdersStore:
     def get(self, order_id: str) -> Order | None:
         # Consistent: a client that just placed an order must be able to read it back.
         item = self._table.get_item(Key={"order_id": order_id}, ConsistentRead=True).get("Item")
-        return None if item is None else order_from_item(item)
+        # The table also keeps cancellation requests (adapters/cancellations.py): not orders.
+        return None if item is None or "kind" in item else order_from_item(item)
 
     def list_for_customer(
         self, customer_id: str, *, limit: int, after: Position | None

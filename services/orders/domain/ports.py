@@ -4,6 +4,7 @@ the in-memory fakes of the unit tests; both keep the same rules."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,6 +74,50 @@ class OrdersStore(Protocol):
 
     def placed_before(self, cutoff: datetime) -> Iterator[Order]:
         """Orders still in status ``placed`` that were placed before ``cutoff``."""
+        ...
+
+
+class CancellationOutcome(StrEnum):
+    PENDING = "pending"  # asked; the approvals service has not answered yet
+    CANCELLED = "cancelled"  # the cancellation won: the workflow cancels the order
+    REFUSED = "refused"  # the owner decided (or the window closed) first
+
+
+@dataclass(frozen=True)
+class CancellationRequest:
+    """A customer's request to cancel their order, and the answer once it came. Stored once
+    per order; its insertion is what publishes OrderCancellationRequested (the outbox)."""
+
+    order_id: str
+    customer_id: str
+    requested_at: datetime
+    event_id: uuid.UUID  # of its OrderCancellationRequested, fixed when stored
+    outcome: CancellationOutcome = CancellationOutcome.PENDING
+    answered_at: datetime | None = None
+    because: str | None = None  # refused: approved | rejected | expired
+    decided_at: datetime | None = None  # refused: when the owner decided / the window closed
+
+
+class Cancellations(Protocol):
+    """Customers' cancellation requests (kept beside the orders, apart from them)."""
+
+    def add(self, request: CancellationRequest) -> bool:
+        """Store a new request; False if the order already has one."""
+        ...
+
+    def get(self, order_id: str) -> CancellationRequest | None: ...
+
+    def answer(
+        self,
+        order_id: str,
+        outcome: CancellationOutcome,
+        at: datetime,
+        *,
+        because: str | None = None,
+        decided_at: datetime | None = None,
+    ) -> bool:
+        """Record the answer if the request is still pending; False otherwise (a redelivery,
+        or no such request)."""
         ...
 
 

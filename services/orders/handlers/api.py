@@ -35,7 +35,14 @@ from services.orders.http import errors, responses, timeline
 from services.orders.http.errors import BODY_LIMITS
 from services.orders.http.params import IdempotencyKey, PageSize, PageToken
 from services.orders.identity import Caller, caller
-from services.orders.models import ErrorMessage, Order, OrderList, OrderView, PlaceOrderRequest
+from services.orders.models import (
+    CancellationView,
+    ErrorMessage,
+    Order,
+    OrderList,
+    OrderView,
+    PlaceOrderRequest,
+)
 
 logger = Logger(service="orders")
 tracer = service_tracer("orders")
@@ -137,6 +144,44 @@ def get_order_route(order_id: str) -> OrderView:
     if view is None:
         raise NotFoundError("order not found")
     return view
+
+
+CANCEL_STATUS = {"cancelled": 200, "pending": 202, "refused": 409}
+
+
+@app.post(
+    "/orders/<order_id>/cancel",
+    summary="Cancel one of my orders",
+    description=(
+        "Cancels the order if the owner has not decided yet, and answers with the outcome: "
+        "200 `cancelled` (the workflow cancels the order and the customer gets the "
+        "cancellation email), 409 `refused` when the owner already approved or rejected it "
+        "or the approval window closed (the message says which and when), 202 `pending` "
+        "only when the answer did not come within a few seconds: call again to read it. "
+        "Calling again never cancels twice. Another customer's order is a 404."
+    ),
+    tags=["orders"],
+    security=responses.CUSTOMER_ONLY,
+    responses={
+        200: responses.CANCELLED,
+        202: responses.CANCEL_PENDING,
+        401: responses.UNAUTHORIZED,
+        404: responses.json_response("No such order of yours.", ErrorMessage),
+        409: responses.CANCEL_REFUSED,
+        422: responses.INVALID,
+    },
+)
+def cancel_order_route(order_id: str) -> Response[CancellationView]:
+    answer = ordering.cancel(order_id, _caller(), dependencies())
+    if answer is None:
+        raise NotFoundError("order not found")
+    logger.info("cancellation", extra={"order_id": order_id, "outcome": answer.outcome})
+    count(metrics, f"Cancellation{answer.outcome.capitalize()}")
+    return Response(
+        status_code=CANCEL_STATUS[answer.outcome],
+        content_type=content_types.APPLICATION_JSON,
+        body=answer,
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from services.orders.http.errors import BODY_LIMITS
 from services.orders.models import (
+    CancellationView,
     ErrorMessage,
     OrderView,
     UnauthorizedMessage,
@@ -66,3 +67,15 @@ CANNOT_ORDER = json_response(
     ErrorMessage,
 )
 KEY_CONFLICT = json_response("The Idempotency-Key was used for another body.", ErrorMessage)
+CANCELLED = json_response(
+    "The order is cancelled; the cancellation email follows.", CancellationView
+)
+CANCEL_PENDING = json_response(
+    "Asked, but the answer did not come within the wait; call again to read it.",
+    CancellationView,
+)
+CANCEL_REFUSED = json_response(
+    "Too late: the owner already decided, or the approval window closed. The message says "
+    "which, and when.",
+    CancellationView,
+)

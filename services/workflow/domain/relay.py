@@ -2,18 +2,20 @@
 
 The state machine sends the token on a private queue; ``keep_token`` stores it and tells the
 bus an approval is wanted (ApprovalRequested, without the token). ``relay_decision`` turns the
-owner's OrderApproved / OrderRejected back into SendTaskSuccess / SendTaskFailure.
+owner's OrderApproved / OrderRejected back into SendTaskSuccess / SendTaskFailure, and the
+customer's winning cancellation (ApprovalWithdrawn) into SendTaskFailure(CustomerCancelled).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from events.models import (
     ApprovalRequested,
     ApprovalRequestedData,
+    ApprovalWithdrawn,
     OrderApproved,
     OrderRejected,
 )
@@ -30,6 +32,8 @@ from services.workflow.models import TokenRequest
 
 # The error name the state machine catches (RequestApproval's Catch) to cancel the order.
 REJECTED_ERROR = "OrderRejected"
+# ... and the one it catches to cancel the order for its customer.
+CUSTOMER_CANCELLED_ERROR = "CustomerCancelled"
 
 # How long a token is kept after its deadline. Long enough that a decision redriven from a
 # DLQ (SQS keeps messages at most 14 days) still finds its token and learns the workflow
@@ -51,6 +55,9 @@ class DecisionOutcome(StrEnum):
     RELAYED = "DecisionRelayed"
     DUPLICATE = "DecisionDuplicate"
     MOVED_ON = "DecisionAfterWorkflowMovedOn"
+    # A withdrawal published before the approval was requested: approvals publishes it again
+    # once ApprovalRequested (sent only after the token is kept) reaches it.
+    WITHDRAWN_EARLY = "WithdrawalBeforeToken"
 
 
 class TokenNotFoundError(LookupError):
@@ -98,8 +105,11 @@ def keep_token(
     return TokenOutcome.ANNOUNCED
 
 
+Relayed = OrderApproved | OrderRejected | ApprovalWithdrawn
+
+
 def relay_decision(
-    event: OrderApproved | OrderRejected,
+    event: Relayed,
     *,
     tokens: TokenStore,
     tasks: TaskResults,
@@ -107,12 +117,14 @@ def relay_decision(
 ) -> DecisionOutcome:
     """Resume the order's workflow with the owner's decision, at most once per token."""
     record = tokens.get(event.order_id)
+    if record is None and isinstance(event, ApprovalWithdrawn):
+        return DecisionOutcome.WITHDRAWN_EARLY
     if record is None:
         # The token is written before ApprovalRequested goes out and approvals decides only
         # after it, so within the retention a missing token is not "too early" but a fault:
         # fail, let SQS retry, and let the DLQ show it. Past the retention, it is a replay of
         # old history (e.g. from the bus archive) and the workflow is long over.
-        if clock() - event.data.decided_at > TOKEN_RETENTION:
+        if clock() - _when(event) > TOKEN_RETENTION:
             return DecisionOutcome.MOVED_ON
         raise TokenNotFoundError(f"no task token for order {event.order_id}")
     if record.status is TokenStatus.USED:
@@ -121,6 +133,17 @@ def relay_decision(
     try:
         if isinstance(event, OrderApproved):
             tasks.succeed(record.task_token, output=event.data.model_dump_json())
+        elif isinstance(event, ApprovalWithdrawn):
+            tasks.fail(
+                record.task_token,
+                error=CUSTOMER_CANCELLED_ERROR,
+                cause=json.dumps(
+                    {
+                        "order_id": event.order_id,
+                        "withdrawn_at": event.data.withdrawn_at.isoformat(),
+                    }
+                ),
+            )
         else:
             tasks.fail(
                 record.task_token,
@@ -143,8 +166,14 @@ def relay_decision(
     tokens.mark_used(
         event.order_id,
         record.task_token,
-        decision=event.data.decision,
+        decision="withdrawn" if isinstance(event, ApprovalWithdrawn) else event.data.decision,
         outcome=outcome.value,
         at=clock(),
     )
     return outcome
+
+
+def _when(event: Relayed) -> datetime:
+    if isinstance(event, ApprovalWithdrawn):
+        return event.data.withdrawn_at
+    return event.data.decided_at

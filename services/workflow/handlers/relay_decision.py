@@ -1,4 +1,5 @@
-"""OrderApproved / OrderRejected -> SendTaskSuccess / SendTaskFailure(OrderRejected).
+"""OrderApproved / OrderRejected -> SendTaskSuccess / SendTaskFailure(OrderRejected);
+ApprovalWithdrawn (the customer cancelled first) -> SendTaskFailure(CustomerCancelled).
 
 A decision for a workflow that already moved on is counted (metric
 ``DecisionAfterWorkflowMovedOn``), logged as an error and done, never retried.
@@ -13,11 +14,16 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from events.models import OrderApproved, OrderRejected, utc_now
+from events.models import ApprovalWithdrawn, OrderApproved, OrderRejected, utc_now
 from services.common.consumer import consume_events
 from services.common.observability import count, service_tracer
 from services.workflow import bootstrap
-from services.workflow.domain.relay import DecisionOutcome, TokenNotFoundError, relay_decision
+from services.workflow.domain.relay import (
+    DecisionOutcome,
+    Relayed,
+    TokenNotFoundError,
+    relay_decision,
+)
 from services.workflow.handlers import SERVICE
 
 logger = Logger(service=SERVICE)
@@ -25,10 +31,10 @@ tracer = service_tracer(SERVICE)
 metrics = Metrics(service=SERVICE)
 dependencies = cache(bootstrap.decision_relay)
 
-DECISIONS: tuple[type[OrderApproved] | type[OrderRejected], ...] = (OrderApproved, OrderRejected)
+DECISIONS: tuple[type[Relayed], ...] = (OrderApproved, OrderRejected, ApprovalWithdrawn)
 
 
-def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
+def _relay(event: Relayed) -> DecisionOutcome:
     deps = dependencies()
     try:
         outcome = relay_decision(event, tokens=deps.tokens, tasks=deps.tasks, clock=utc_now)
@@ -41,7 +47,7 @@ def _relay(event: OrderApproved | OrderRejected) -> DecisionOutcome:
         # The owner may have been told their decision counted: an alarm must see this.
         logger.error(
             "decision reached a workflow that had moved on",
-            extra={"decision": event.data.decision},
+            extra={"decision": event.detail_type},
         )
     count(metrics, outcome.value)
     return outcome

@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 from services.approvals.adapters.table import DynamoApprovalStore, lookup_key
+from services.approvals.domain.ports import EarlyWithdrawal
 from services.approvals.domain.requests import summary_of
 from services.approvals.models import Approval, ApprovalStatus
 from tests.integration.approvals.conftest import Approvals
@@ -116,3 +117,43 @@ def test_updates_never_create_an_approval_out_of_nothing(store: DynamoApprovalSt
     assert not store.record_decision("missing", ApprovalStatus.APPROVED, NOW, None, uuid.uuid4())
     assert not store.cancel_pending("missing", "rejected", NOW)
     assert store.get("missing") is None
+
+
+def test_a_withdrawal_and_a_decision_race_and_exactly_one_is_recorded(
+    store: DynamoApprovalStore,
+) -> None:
+    approval = pending()
+    store.create(approval)
+    withdrawal_id = uuid.uuid4()
+
+    assert store.withdraw(approval.approval_id, NOW, withdrawal_id)
+    assert not store.record_decision(
+        approval.approval_id, ApprovalStatus.APPROVED, NOW, None, uuid.uuid4()
+    )
+    assert not store.withdraw(approval.approval_id, NOW, uuid.uuid4())
+
+    closed = store.get(approval.approval_id)
+    assert closed is not None
+    assert (closed.status, closed.cancel_reason, closed.withdrawal_event_id) == (
+        ApprovalStatus.CANCELLED,
+        "customer_cancelled",
+        withdrawal_id,
+    )
+
+
+def test_a_withdrawal_before_the_request_keeps_any_approval_from_being_opened(
+    store: DynamoApprovalStore,
+) -> None:
+    early = EarlyWithdrawal("ord_1", NOW, uuid.uuid4())
+
+    assert store.withdraw_before_request(early)
+    assert not store.withdraw_before_request(EarlyWithdrawal("ord_1", NOW, uuid.uuid4()))
+    assert not store.create(pending())
+
+    assert store.find_by_order("ord_1") is None
+    assert store.early_withdrawal("ord_1") == early
+    assert store.early_withdrawal("ord_other") is None
+    # and once an approval exists, a late "early" withdrawal cannot take its place
+    store.create(pending("ord_2"))
+    assert not store.withdraw_before_request(EarlyWithdrawal("ord_2", NOW, uuid.uuid4()))
+    assert store.early_withdrawal("ord_2") is None

@@ -43,6 +43,7 @@ def approval(store: InMemoryApprovalStore) -> Approval:
         notifier=RecordingNotifier(),
         signer=LinkSigner(StaticKeyring(KEY)),
         links=LinkSettings(BASE_URL, 3600, MARGIN),
+        publisher=FlakyPublisher(),
     )
     request_approval(approval_requested("ord_1"), deps, now=NOW)
     found = store.find_by_order("ord_1")

@@ -16,7 +16,7 @@ from events.models import (
 )
 from events.publisher import FailedEntry, PublishError
 from services.approvals.adapters.notifier import OwnerMessage, owner_message
-from services.approvals.domain.ports import OwnerRequest
+from services.approvals.domain.ports import EarlyWithdrawal, OwnerRequest
 from services.approvals.links import SigningKey
 from services.approvals.models import Approval, ApprovalStatus, CancelReason
 from tests.support.orders import example, summary
@@ -51,6 +51,7 @@ class StaticKeyring:
 class InMemoryApprovalStore:
     approvals: dict[str, Approval] = field(default_factory=dict)
     by_order: dict[str, str] = field(default_factory=dict)
+    early: dict[str, EarlyWithdrawal] = field(default_factory=dict)
 
     def get(self, approval_id: str) -> Approval | None:
         return self.approvals.get(approval_id)
@@ -60,7 +61,8 @@ class InMemoryApprovalStore:
         return self.approvals.get(approval_id) if approval_id else None
 
     def create(self, approval: Approval) -> bool:
-        if approval.order_id in self.by_order or approval.approval_id in self.approvals:
+        taken = approval.order_id in self.by_order or approval.order_id in self.early
+        if taken or approval.approval_id in self.approvals:
             return False
         self.approvals[approval.approval_id] = approval
         self.by_order[approval.order_id] = approval.approval_id
@@ -106,6 +108,27 @@ class InMemoryApprovalStore:
     def note_cancellation(self, approval_id: str, reason: CancelReason, at: datetime) -> None:
         if self.approvals[approval_id].cancelled_at is None:
             self._set(approval_id, cancelled_at=at, cancel_reason=reason)
+
+    def withdraw(self, approval_id: str, at: datetime, event_id: uuid.UUID) -> bool:
+        if self.approvals[approval_id].status is not ApprovalStatus.PENDING:
+            return False
+        self._set(
+            approval_id,
+            status=ApprovalStatus.CANCELLED,
+            cancelled_at=at,
+            cancel_reason="customer_cancelled",
+            withdrawal_event_id=event_id,
+        )
+        return True
+
+    def withdraw_before_request(self, withdrawal: EarlyWithdrawal) -> bool:
+        if withdrawal.order_id in self.by_order or withdrawal.order_id in self.early:
+            return False
+        self.early[withdrawal.order_id] = withdrawal
+        return True
+
+    def early_withdrawal(self, order_id: str) -> EarlyWithdrawal | None:
+        return self.early.get(order_id)
 
 
 @dataclass

@@ -22,6 +22,7 @@ from tests.unit.approvals.fakes import (
     KEY,
     MARGIN,
     NOW,
+    FlakyPublisher,
     InMemoryApprovalStore,
     RecordingNotifier,
     StaticKeyring,
@@ -42,7 +43,9 @@ def notifier() -> RecordingNotifier:
 def request(
     store: InMemoryApprovalStore, notifier: RecordingNotifier, event: ApprovalRequested
 ) -> str:
-    deps = RequestDependencies(store=store, notifier=notifier, signer=SIGNER, links=LINKS)
+    deps = RequestDependencies(
+        store=store, notifier=notifier, signer=SIGNER, links=LINKS, publisher=FlakyPublisher()
+    )
     return request_approval(event, deps, now=NOW)
 
 

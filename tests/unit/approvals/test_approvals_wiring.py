@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from events.models import ApprovalRequested, OrderCancelled
+from events.models import ApprovalRequested, OrderCancellationRequested, OrderCancelled
 from services.approvals.settings import DecisionSettings, RequestSettings
 from services.approvals.wiring import WIRING
 from services.common.wiring import Access, FunctionUrlTrigger, Permissions, SqsTrigger
 
 
 def test_the_queue_receives_exactly_the_events_the_request_function_handles() -> None:
-    [subscription] = WIRING.subscriptions
+    workflow, customers = WIRING.subscriptions
 
-    assert subscription.queue == "requests"
-    assert subscription.pattern == {
+    assert {workflow.queue, customers.queue} == {"requests"}
+    assert workflow.pattern == {
         "source": [ApprovalRequested.source],
         "detail-type": [ApprovalRequested.detail_type, OrderCancelled.detail_type],
     }
     assert OrderCancelled.source == ApprovalRequested.source
+    assert customers.pattern == {
+        "source": [OrderCancellationRequested.source],
+        "detail-type": [OrderCancellationRequested.detail_type],
+    }
 
 
 def test_the_public_decision_function_can_only_use_its_table_read_the_key_and_put_events() -> None:
@@ -28,7 +32,7 @@ def test_the_public_decision_function_can_only_use_its_table_read_the_key_and_pu
     )
 
 
-def test_the_request_function_notifies_the_owner_but_emits_nothing() -> None:
+def test_the_request_function_notifies_the_owner_and_answers_cancellations() -> None:
     function = WIRING.function("request")
 
     assert function.trigger == SqsTrigger(queue="requests")
@@ -36,6 +40,7 @@ def test_the_request_function_notifies_the_owner_but_emits_nothing() -> None:
         tables={"approvals": Access.READ_WRITE},
         publish_to_topics=("owner-notifications",),
         read_secrets=("signing-key",),
+        put_events=True,
     )
     # A message must not become visible again while its invocation may still be running.
     assert function.timeout_seconds < WIRING.queue("requests").visibility_timeout_seconds

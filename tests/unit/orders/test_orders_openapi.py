@@ -44,5 +44,5 @@ def test_every_route_requires_the_customers_id_token() -> None:
     scheme = document["components"]["securitySchemes"]["customer"]
     assert (scheme["type"], scheme["scheme"], scheme["bearerFormat"]) == ("http", "bearer", "JWT")
     operations = [op for path in document["paths"].values() for op in path.values()]
-    assert len(operations) == 4
+    assert len(operations) == 5
     assert all(op["security"] == [{"customer": []}] for op in operations)

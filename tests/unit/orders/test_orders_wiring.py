@@ -15,12 +15,13 @@ from services.common.wiring import (
     SqsTrigger,
     StreamTrigger,
 )
+from services.orders.domain.cancelling import CANCELLATION_ANSWERS
 from services.orders.domain.progress import WORKFLOW_EVENTS
 from services.orders.wiring import WIRING
 
 
 def test_the_status_queue_receives_exactly_what_the_status_function_handles() -> None:
-    (subscription,) = [s for s in WIRING.subscriptions if s.queue == "status-events"]
+    subscription = next(s for s in WIRING.subscriptions if s.name == "workflow-progress")
     trigger = WIRING.function("status").trigger
     assert isinstance(trigger, SqsTrigger)
 
@@ -28,6 +29,18 @@ def test_the_status_queue_receives_exactly_what_the_status_function_handles() ->
     assert subscription.pattern["source"] == ["shop.workflow"]
     assert set(subscription.pattern["detail-type"]) == {e.detail_type for e in WORKFLOW_EVENTS}
     assert {e.source for e in WORKFLOW_EVENTS} == {"shop.workflow"}
+
+
+def test_the_answers_queue_receives_exactly_what_the_cancellations_function_handles() -> None:
+    subscription = next(s for s in WIRING.subscriptions if s.name == "cancellation-answers")
+    function = WIRING.function("cancellations")
+
+    assert function.trigger == SqsTrigger(queue=subscription.queue)
+    assert subscription.pattern["source"] == ["shop.approvals"]
+    assert set(subscription.pattern["detail-type"]) == {e.detail_type for e in CANCELLATION_ANSWERS}
+    assert {e.source for e in CANCELLATION_ANSWERS} == {"shop.approvals"}
+    assert function.permissions.tables == {"orders": Access.WRITE}
+    assert function.permissions.put_events is False
 
 
 def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publish() -> None:
@@ -39,6 +52,7 @@ def test_the_api_serves_its_routes_to_signed_in_customers_only_and_cannot_publis
         ("GET", "/orders"),
         ("GET", "/orders/{order_id}"),
         ("GET", "/orders/{order_id}/timeline"),
+        ("POST", "/orders/{order_id}/cancel"),
     }
     authorizer = api.trigger.authorizer
     assert authorizer is not None

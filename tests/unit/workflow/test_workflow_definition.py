@@ -13,7 +13,7 @@ from services.workflow.definition import (
     definition_placeholders,
     load_definition,
 )
-from services.workflow.domain.relay import REJECTED_ERROR
+from services.workflow.domain.relay import CUSTOMER_CANCELLED_ERROR, REJECTED_ERROR
 from services.workflow.models import TokenRequest
 from services.workflow.wiring import WIRING
 
@@ -112,9 +112,16 @@ def test_the_approval_waits_for_the_token_for_the_approval_window(asl: dict[str,
     assert task["TimeoutSeconds"] == "${ApprovalWindowSeconds:number}"
     assert "Retry" not in task  # a retried send would mint a second token
     catches = {error: c["Next"] for c in task["Catch"] for error in c["ErrorEquals"]}
-    assert set(catches) == {"States.Timeout", REJECTED_ERROR}
-    assert states[catches["States.Timeout"]]["Result"] == "approval_timeout"
-    assert states[catches[REJECTED_ERROR]]["Result"] == "rejected"
+    assert set(catches) == {"States.Timeout", REJECTED_ERROR, CUSTOMER_CANCELLED_ERROR}
+    assert states[catches["States.Timeout"]]["Result"] == {
+        "reason": "approval_timeout",
+        "by": "nobody",
+    }
+    assert states[catches[REJECTED_ERROR]]["Result"] == {"reason": "rejected", "by": "owner"}
+    assert states[catches[CUSTOMER_CANCELLED_ERROR]]["Result"] == {
+        "reason": "customer_cancelled",
+        "by": "customer",
+    }
     assert states["WaitForFeedback"]["Seconds"] == "${FeedbackDelaySeconds:number}"
 
 

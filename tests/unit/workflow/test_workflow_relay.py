@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from events.models import ApprovalRequested, OrderApproved, OrderRejected
+from events.models import ApprovalRequested, ApprovalWithdrawn, OrderApproved, OrderRejected
 from events.publisher import FailedEntry, PublishError
 from services.workflow.domain.ports import TokenStatus
 from services.workflow.domain.relay import (
+    CUSTOMER_CANCELLED_ERROR,
     REJECTED_ERROR,
     TOKEN_RETENTION,
     DecisionOutcome,
@@ -21,6 +22,7 @@ from services.workflow.domain.relay import (
     relay_decision,
 )
 from tests.support.fakes import RecordingPublisher
+from tests.support.orders import example
 from tests.unit.workflow.fakes import Clock, InMemoryTokenStore, RecordingTaskResults
 from tests.unit.workflow.samples import MOMENT, approved, rejected, token_request
 
@@ -254,4 +256,41 @@ def test_a_replayed_decision_older_than_the_retention_is_long_over(
     )
 
     assert outcome is DecisionOutcome.MOVED_ON
+    assert tasks.calls == []
+
+
+# --- the customer's withdrawal ------------------------------------------------------------
+
+
+def withdrawn(order_id: str = ORDER) -> ApprovalWithdrawn:
+    return example(ApprovalWithdrawn, order_id=order_id, withdrawn_at=MOMENT + timedelta(minutes=2))
+
+
+def test_a_withdrawal_fails_the_task_with_the_customers_error(
+    kept: InMemoryTokenStore, tasks: RecordingTaskResults, clock: Clock
+) -> None:
+    outcome = relay_decision(withdrawn(), tokens=kept, tasks=tasks, clock=clock)
+
+    assert outcome is DecisionOutcome.RELAYED
+    [call] = tasks.calls
+    assert (call.kind, call.task_token, call.error) == ("failure", "tok", CUSTOMER_CANCELLED_ERROR)
+    assert kept.records[ORDER].decision == "withdrawn"
+    # and a redelivered one, or an owner's decision after it, resumes nothing
+    assert relay_decision(withdrawn(), tokens=kept, tasks=tasks, clock=clock) is (
+        DecisionOutcome.DUPLICATE
+    )
+    assert relay_decision(approved(ORDER), tokens=kept, tasks=tasks, clock=clock) is (
+        DecisionOutcome.DUPLICATE
+    )
+    assert len(tasks.calls) == 1
+
+
+def test_a_withdrawal_before_the_token_waits_for_its_republication(
+    tokens: InMemoryTokenStore, tasks: RecordingTaskResults, clock: Clock
+) -> None:
+    # The approvals service publishes it again once ApprovalRequested (sent after the token
+    # is kept) reaches it: no retry, no DLQ.
+    outcome = relay_decision(withdrawn(), tokens=tokens, tasks=tasks, clock=clock)
+
+    assert outcome is DecisionOutcome.WITHDRAWN_EARLY
     assert tasks.calls == []

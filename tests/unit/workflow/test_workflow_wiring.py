@@ -11,7 +11,9 @@ def test_subscriptions_bring_order_placed_and_the_decisions_only() -> None:
 
     assert patterns == {
         "order-placed": event_pattern("shop.orders", "OrderPlaced"),
-        "decisions": event_pattern("shop.approvals", "OrderApproved", "OrderRejected"),
+        "decisions": event_pattern(
+            "shop.approvals", "OrderApproved", "OrderRejected", "ApprovalWithdrawn"
+        ),
     }
 
 
