@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/pip --quiet --disable-pip-version-check
 LOCAL_STAMP := $(VENV)/.installed-local
 DEV_STAMP := $(VENV)/.installed-dev
+# The functions' dependency layer pins what runs in AWS; the tests install the same versions.
+LAYER_PINS := infra/layer/requirements.txt
 # The official AsyncAPI parser (npm), which the contract tests run on docs/asyncapi.yaml.
 ASYNCAPI_CHECK := tools/asyncapi-check
 ASYNCAPI_STAMP := $(ASYNCAPI_CHECK)/node_modules/.package-lock.json
@@ -20,12 +22,12 @@ $(BIN)/python:
 	$(PIP) install --upgrade pip
 
 # The local stack needs the runtime and moto only; tests add the dev tools, CDK and Playwright.
-$(LOCAL_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[local]'
+$(LOCAL_STAMP): pyproject.toml $(LAYER_PINS) | $(BIN)/python
+	$(PIP) install -c $(LAYER_PINS) -e '.[local]'
 	touch $@
 
-$(DEV_STAMP): pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[dev,cdk,browser,bench]'
+$(DEV_STAMP): pyproject.toml $(LAYER_PINS) | $(BIN)/python
+	$(PIP) install -c $(LAYER_PINS) -e '.[dev,cdk,browser,bench]'
 	touch $@ $(LOCAL_STAMP)
 
 demo: $(LOCAL_STAMP)

@@ -169,11 +169,19 @@ class ApprovalRequestedData(OrderSummary):
     approval_deadline: AwareDatetime
 
 
+Approver = Literal["owner", "backup"]
+APPROVER_DESCRIPTION = (
+    "Whose links decided: the store owner's, or the backup approver's (asked with the last "
+    "reminder). Absent in decisions recorded before it was published."
+)
+
+
 class OrderApprovedData(ContractModel):
     order_id: OrderId
     decision: Literal["approved"] = "approved"
     decided_at: AwareDatetime
     comment: Comment | None = None
+    decided_by: Approver | None = Field(None, description=APPROVER_DESCRIPTION)
 
 
 class OrderRejectedData(ContractModel):
@@ -181,6 +189,7 @@ class OrderRejectedData(ContractModel):
     decision: Literal["rejected"] = "rejected"
     decided_at: AwareDatetime
     comment: Comment | None = None
+    decided_by: Approver | None = Field(None, description=APPROVER_DESCRIPTION)
 
 
 class OrderShippedData(OrderSummary):
@@ -254,6 +263,25 @@ class EmailOutcomeRecordedData(ContractModel):
         )
     )
     recorded_at: AwareDatetime
+
+
+class ApprovalRemindedData(ContractModel):
+    order_id: OrderId
+    reminder: int = Field(ge=1, description="Which reminder this is, from 1.")
+    reminders_planned: int = Field(ge=1, description="How many reminders the window holds.")
+    reminded_at: AwareDatetime
+    expires_at: AwareDatetime = Field(
+        description="When the approval window closes: decisions are accepted until then."
+    )
+    escalated: bool = Field(description="This reminder also went to the backup approver.")
+
+
+class ApprovalEscalatedData(ContractModel):
+    order_id: OrderId
+    escalated_at: AwareDatetime
+    expires_at: AwareDatetime = Field(
+        description="When the approval window closes: decisions are accepted until then."
+    )
 
 
 # --- events -----------------------------------------------------------------------------
@@ -396,6 +424,28 @@ class EmailOutcomeRecorded(Event):
     data: EmailOutcomeRecordedData
 
 
+class ApprovalReminded(Event):
+    detail_type = "ApprovalReminded"
+    source = "shop.approvals"
+    description = (
+        "Nobody has decided yet: the store owner was reminded, with the time left "
+        "(the last reminder may also go to the backup approver)."
+    )
+    consumers = ("orders",)
+    data: ApprovalRemindedData
+
+
+class ApprovalEscalated(Event):
+    detail_type = "ApprovalEscalated"
+    source = "shop.approvals"
+    description = (
+        "Nobody has decided by the last reminder: the approval request also went to the "
+        "backup approver, whose links decide as the owner's do."
+    )
+    consumers = ("orders",)
+    data: ApprovalEscalatedData
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     OrderPlaced,
     ApprovalRequested,
@@ -408,6 +458,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     OrderCancelled,
     FeedbackDue,
     EmailOutcomeRecorded,
+    ApprovalReminded,
+    ApprovalEscalated,
 )
 EVENTS_BY_DETAIL_TYPE: dict[str, type[Event]] = {e.detail_type: e for e in ALL_EVENTS}
 

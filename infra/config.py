@@ -113,6 +113,11 @@ class DeployConfig:
             lookup=lookup,
         )
 
+    def contact(self, key: str) -> str | None:
+        """The address a topic is subscribed to: ``owner_email``, or another context key
+        (``backup_approver_email``)."""
+        return self.owner_email if key == "owner_email" else _text(self.lookup, key)
+
     def setting(self, service: str, name: str) -> str | None:
         """The deployer's value for a service setting, if any was given."""
         for key in (f"{service}.{name}", name):

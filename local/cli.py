@@ -156,7 +156,8 @@ def _run_demo(args: argparse.Namespace) -> int:
         prefix="shop-demo",
         port=0,
         moto_port=0,
-        approval_window_seconds=8,
+        # Long enough for the unanswered order's two reminders and escalation to show.
+        approval_window_seconds=10,
         feedback_delay_seconds=3,
     )
     with LocalServer(settings) as server:

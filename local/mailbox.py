@@ -57,8 +57,12 @@ class Mailbox:
     name = "mailbox"
 
     def __init__(
-        self, region: str, topic_arns: list[str], account_id: str = DEFAULT_ACCOUNT_ID
+        self,
+        region: str,
+        topic_arns: dict[str, str],
+        account_id: str = DEFAULT_ACCOUNT_ID,
     ) -> None:
+        """``topic_arns`` maps each topic to who reads it ("the store owner")."""
         self._region = region
         self._account = account_id
         self._topics = topic_arns
@@ -112,7 +116,7 @@ class Mailbox:
             if message.id not in self._seen:
                 found.append(_ses_item(message))
         sns = sns_backends[self._account][self._region]
-        for arn in self._topics:
+        for arn, reader in self._topics.items():
             topic = sns.topics.get(arn)
             for message_id, body, subject, *_ in list(topic.sent_notifications if topic else []):
                 if message_id in self._seen:
@@ -121,7 +125,7 @@ class Mailbox:
                     {
                         "id": message_id,
                         "kind": "owner",
-                        "to": (f"the store owner (topic {arn.rsplit(':', 1)[-1]})",),
+                        "to": (f"{reader} (topic {arn.rsplit(':', 1)[-1]})",),
                         "subject": subject or "(no subject)",
                         "html": None,
                         "text": body,

@@ -23,6 +23,7 @@ from services.common.wiring import (
     BUS_ENV_VAR,
     FunctionUrlTrigger,
     Queue,
+    ScheduleGroup,
     ServiceWiring,
     StateMachine,
     Table,
@@ -73,6 +74,7 @@ class ProvisionedService:
     secret_ids: dict[str, str] = field(default_factory=dict)
     state_machine_arns: dict[str, str] = field(default_factory=dict)
     configuration_sets: dict[str, str] = field(default_factory=dict)
+    schedule_groups: dict[str, str] = field(default_factory=dict)
     user_pools: dict[str, ProvisionedUserPool] = field(default_factory=dict)
 
 
@@ -141,6 +143,8 @@ class Provisioner:
             )
             out.topic_arns[topic.name] = arn["TopicArn"]
             out.env[topic.env_var] = arn["TopicArn"]
+        for group in wiring.schedule_groups:
+            self._schedule_group(wiring.name, group, out)
         for pool in wiring.user_pools:
             out.user_pools[pool.name] = self._user_pool(wiring.name, pool)
         for secret in wiring.secrets:
@@ -212,6 +216,17 @@ class Provisioner:
         out.env[table.env_var] = name
         if table.stream:
             out.table_streams[table.name] = created["LatestStreamArn"]
+
+    def _schedule_group(self, service: str, group: ScheduleGroup, out: ProvisionedService) -> None:
+        # moto keeps the group and its schedules but never fires them: local.schedules does.
+        physical = self.names.physical(service, group.name)
+        self._client("scheduler").create_schedule_group(Name=physical)
+        out.schedule_groups[group.name] = physical
+        out.env[group.group_env_var] = physical
+        out.env[group.target_env_var] = self.queue_arn(out.queue_urls[group.target_queue])
+        out.env[group.dlq_env_var] = self.queue_arn(out.dlq_urls[group.target_queue])
+        # Nothing checks roles locally; the ARN has the shape Scheduler expects.
+        out.env[group.role_env_var] = f"arn:aws:iam::123456789012:role/{physical}-scheduler"
 
     def _user_pool(self, service: str, pool: UserPool) -> ProvisionedUserPool:
         cognito = self._client("cognito-idp")

@@ -36,6 +36,8 @@ class LocalStackSettings(BaseSettings):
     # The owner's page closes this long before the workflow's deadline; keep it below the
     # approval window or the owner is never asked.
     decision_margin_seconds: int | None = Field(None, ge=0)
+    # When the owner is reminded, in percent of their time to decide ("50,90"; "": never).
+    reminder_points: str | None = None
     sender_email: str | None = None
     # Handlers reach moto in this process without the loopback HTTP hop (local.inprocess);
     # false sends every call over HTTP, as another process's clients are.
@@ -50,6 +52,7 @@ class LocalStackSettings(BaseSettings):
             "feedback_delay_seconds": self.feedback_delay_seconds,
             "link_grace_seconds": self.link_grace_seconds,
             "decision_margin_seconds": self.decision_margin_seconds,
+            "reminder_points": self.reminder_points,
             # Well inside the window in which a failed message still comes back (visibility
             # timeout x 4 more receives), and longer than a send under load takes.
             "stale_claim_seconds": max(2, 2 * self.visibility_timeout_seconds),

@@ -34,6 +34,7 @@ from local.lambda_runtime import BeforeInvoke, LocalFunction, load_function
 from local.mailbox import Mailbox
 from local.provision import LocalNames, ProvisionedService, Provisioner
 from local.queues import queue_depth
+from local.schedules import ScheduleFirer
 from local.services import ALL_SERVICES
 from local.ses_events import SesEventSimulator
 from local.settings import LocalStackSettings
@@ -49,6 +50,8 @@ from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.wiring import WIRING as ORDERS
 
 log = logging.getLogger("shop.local")
+# Who reads a topic's messages, by the deploy setting that subscribes them in the cloud.
+_RECIPIENTS = {"owner_email": "the store owner", "backup_approver_email": "the backup approver"}
 
 
 class EnvironmentConflictError(RuntimeError):
@@ -81,6 +84,7 @@ class LocalStack:
     _mailbox: Mailbox | None = None
     _tap: BusTap | None = None
     _ses_events: SesEventSimulator | None = None
+    _schedules: ScheduleFirer | None = None
     _saved_env: dict[str, str | None] = field(default_factory=dict)
 
     @property
@@ -217,11 +221,21 @@ class LocalStack:
         self.load_functions()
         self._runner = EventSourceRunner([*self.sources, self.mailbox])
         self._runner.start()
+        self._schedules = ScheduleFirer(
+            (g for s in self.provisioned.values() for g in s.schedule_groups.values()),
+            self.settings.region,
+        )
+        self._schedules.install(boto3._get_default_session())
+        self._schedules.start()
         log.info(
             "local stack up: %d functions, %d event sources", len(self.functions), len(self.sources)
         )
 
     def stop(self) -> None:
+        if self._schedules is not None:
+            self._schedules.stop()
+            self._schedules.uninstall()
+            self._schedules = None
         if self._runner is not None:
             self._runner.stop()
             self._runner = None
@@ -242,9 +256,21 @@ class LocalStack:
     @property
     def mailbox(self) -> Mailbox:
         if self._mailbox is None:
-            topics = [arn for s in self.provisioned.values() for arn in s.topic_arns.values()]
+            topics = {
+                arn: _RECIPIENTS.get(topic.subscriber, topic.subscriber)
+                for s in self.provisioned.values()
+                for topic in s.wiring.topics
+                if (arn := s.topic_arns.get(topic.name))
+            }
             self._mailbox = Mailbox(self.settings.region, topics)
         return self._mailbox
+
+    @property
+    def schedules(self) -> ScheduleFirer:
+        """The timers (EventBridge Scheduler schedules) the stack fires, and what they sent."""
+        if self._schedules is None:
+            raise RuntimeError("the stack is not started")
+        return self._schedules
 
     @property
     def tap(self) -> BusTap:

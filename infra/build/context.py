@@ -12,6 +12,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_ses as ses
 from aws_cdk import aws_sns as sns
@@ -50,6 +51,9 @@ class BuiltService:
     failure_queues: dict[str, sqs.Queue] = field(default_factory=dict)
     rules: dict[str, events.Rule] = field(default_factory=dict)
     topics: dict[str, sns.Topic] = field(default_factory=dict)
+    schedule_groups: dict[str, scheduler.ScheduleGroup] = field(default_factory=dict)
+    # The role Scheduler assumes to deliver each group's timers.
+    scheduler_roles: dict[str, iam.Role] = field(default_factory=dict)
     configuration_sets: dict[str, ses.ConfigurationSet] = field(default_factory=dict)
     secrets: dict[str, secretsmanager.Secret] = field(default_factory=dict)
     state_machines: dict[str, sfn.StateMachine] = field(default_factory=dict)

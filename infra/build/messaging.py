@@ -121,6 +121,9 @@ def rule(ctx: BuildContext, declared: Subscription) -> None:
 
 def topic(ctx: BuildContext, declared: Topic) -> None:
     name = declared.name
+    address = ctx.config.contact(declared.subscriber)
+    if declared.optional and not address:
+        return  # nobody to tell: the functions do without (no environment variable)
     created = sns.Topic(
         ctx.scope,
         f"{pascal(name)}Topic",
@@ -129,8 +132,8 @@ def topic(ctx: BuildContext, declared: Topic) -> None:
         master_key=kms.Alias.from_alias_name(ctx.scope, f"{pascal(name)}TopicKey", "alias/aws/sns"),
         enforce_ssl=True,
     )
-    if ctx.config.owner_email:
-        created.add_subscription(subscriptions.EmailSubscription(ctx.config.owner_email))
+    if address:
+        created.add_subscription(subscriptions.EmailSubscription(address))
     else:
         # Without it the deploy would succeed, nobody would be asked, and every order
         # would be cancelled when its approval window closed.

@@ -44,7 +44,16 @@ def grant(ctx: BuildContext, fn: Function) -> None:
     for queue in wanted.send_to_queues:
         out.queues[queue].grant_send_messages(created)
     for topic in wanted.publish_to_topics:
-        out.topics[topic].grant_publish(created)
+        if topic in out.topics:  # an optional topic nobody was configured for is not built
+            out.topics[topic].grant_publish(created)
+    for group in wanted.create_schedules:
+        out.schedule_groups[group].grants.write_schedules(created)
+        # A schedule names the role Scheduler assumes: creating one passes that role.
+        out.scheduler_roles[group].grant_pass_role(fn_role)
+        _suppress_schedule_grant(ctx, fn, group)
+    for group in wanted.delete_schedules:
+        out.schedule_groups[group].grants.delete_schedules(created)
+        _suppress_schedule_grant(ctx, fn, group)
     for secret in wanted.read_secrets:
         out.secrets[secret].grant_read(created)
     if wanted.put_events:
@@ -117,6 +126,22 @@ def _acknowledge_unscoped(ctx: BuildContext, fn: Function) -> None:
         f"Resource '*' only for actions without resource-level permissions: "
         f"{'; '.join(reasons)} ({', '.join(actions)}).",
         finding="Resource::*",
+    )
+
+
+def _suppress_schedule_grant(ctx: BuildContext, fn: Function, group: str) -> None:
+    """Schedules are created at run time with names of their own (one per timer), so the
+    grant covers the group's schedules, and only that group's."""
+    name = ctx.out.schedule_groups[group].schedule_group_name
+    suppress(
+        ctx.out.roles[fn.name],
+        "IAM5",
+        f"Timers are schedules named at run time (one per reminder), so the grant covers "
+        f"every schedule of the service's own {group} schedule group and no other group.",
+        finding=(
+            "Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+            f"schedule/{name}/*"
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from infra.build import (
     functions,
     messaging,
     permissions,
+    schedules,
     settings,
     statemachine,
     storage,
@@ -60,6 +61,8 @@ class ServiceBuilder:
             messaging.rule(ctx, subscription)
         for topic in wiring.topics:
             messaging.topic(ctx, topic)
+        for group in wiring.schedule_groups:
+            schedules.schedule_group(ctx, group)
         for secret in wiring.secrets:
             storage.secret(ctx, secret)
         for machine in wiring.state_machines:

@@ -11,14 +11,20 @@ from datetime import timedelta
 
 import boto3
 
-from services.approvals.adapters.notifier import SnsOwnerNotifier
+from services.approvals.adapters.notifier import SnsOwnerNotifier, SnsReminderNotifier
 from services.approvals.adapters.publisher import bus_publisher
 from services.approvals.adapters.signing_key import SecretKeyring
 from services.approvals.adapters.table import DynamoApprovalStore
+from services.approvals.adapters.timers import SchedulerReminderTimers, ScheduleTarget
 from services.approvals.domain.answering import DecisionDependencies
+from services.approvals.domain.reminders import (
+    ReminderDependencies,
+    ReminderSchedule,
+    parse_points,
+)
 from services.approvals.domain.requests import LinkSettings, RequestDependencies
 from services.approvals.links import LinkSigner
-from services.approvals.settings import DecisionSettings, RequestSettings
+from services.approvals.settings import DecisionSettings, ReminderSettings, RequestSettings
 
 
 def request_dependencies() -> RequestDependencies:
@@ -35,6 +41,22 @@ def request_dependencies() -> RequestDependencies:
             timedelta(seconds=settings.approvals_decision_margin_seconds),
         ),
         publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
+        reminders=_reminder_schedule(settings),
+    )
+
+
+def reminder_dependencies() -> ReminderDependencies:
+    """What the function that sends reminders (and asks the backup approver) needs."""
+    settings = ReminderSettings.from_env()
+    sns = boto3.client("sns")
+    backup = settings.approvals_backup_topic_arn
+    return ReminderDependencies(
+        store=_store(settings),
+        owner=SnsReminderNotifier(sns, settings.approvals_owner_topic_arn),
+        backup=SnsReminderNotifier(sns, backup) if backup else None,
+        publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
+        signer=_signer(settings),
+        base_url=settings.approvals_base_url,
     )
 
 
@@ -45,7 +67,34 @@ def decision_dependencies() -> DecisionDependencies:
         store=_store(settings),
         publisher=bus_publisher(boto3.client("events"), settings.event_bus_name),
         signer=_signer(settings),
+        timers=_timers(settings),
     )
+
+
+def _timers(
+    settings: DecisionSettings, target: ScheduleTarget | None = None
+) -> SchedulerReminderTimers | None:
+    """The reminder timers; None when the service has no schedule group (no reminders)."""
+    if not settings.approvals_reminders_group:
+        return None
+    return SchedulerReminderTimers(
+        boto3.client("scheduler"),
+        group=settings.approvals_reminders_group,
+        planned=len(parse_points(settings.approvals_reminder_points)),
+        target=target,
+    )
+
+
+def _reminder_schedule(settings: RequestSettings) -> ReminderSchedule | None:
+    """The reminders an approval gets when it opens; None without points or a target."""
+    points = parse_points(settings.approvals_reminder_points)
+    arn = settings.approvals_reminders_target_arn
+    role = settings.approvals_reminders_role_arn
+    dlq = settings.approvals_reminders_dlq_arn
+    if not (points and arn and role and dlq):
+        return None
+    timers = _timers(settings, ScheduleTarget(arn, role, dlq))
+    return ReminderSchedule(timers, points) if timers else None
 
 
 def _store(settings: DecisionSettings) -> DynamoApprovalStore:

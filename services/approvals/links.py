@@ -30,7 +30,7 @@ from enum import Enum
 from typing import Protocol
 from urllib.parse import quote, urlencode
 
-from services.approvals.models import Decision
+from services.approvals.models import Approver, Decision
 
 # Bumped if the canonical string ever changes, so old and new MACs can never collide.
 _CANONICAL_PREFIX = "shop-workflow/approval-link/v2"
@@ -42,7 +42,9 @@ _EXPIRES = re.compile(r"^(0|[1-9][0-9]{0,11})$")
 # A Secrets Manager version id is 32-64 characters of this alphabet.
 KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _DECISIONS = {d.value: d for d in Decision}
-LINK_FIELDS = ("decision", "expires", "kid", "sig")
+LINK_FIELDS = ("decision", "expires", "kid", "sig", "by")
+# The backup approver's links say so (``by=backup``, signed); the owner's carry no ``by``.
+_APPROVERS = {"": Approver.OWNER, Approver.BACKUP.value: Approver.BACKUP}
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class VerifiedLink:
     expires: int
     kid: str
     signature: str  # echoed into the confirmation form, never logged
+    approver: Approver = Approver.OWNER
 
 
 @dataclass(frozen=True)
@@ -101,28 +104,39 @@ class LinkSigner:
     def __init__(self, keys: Keyring) -> None:
         self._keys = keys
 
-    def url(self, base_url: str, approval_id: str, decision: Decision, expires: int) -> str:
+    def url(
+        self,
+        base_url: str,
+        approval_id: str,
+        decision: Decision,
+        expires: int,
+        approver: Approver = Approver.OWNER,
+    ) -> str:
         key = self._keys.current()
-        query = urlencode(
-            {
-                "decision": decision.value,
-                "expires": str(expires),
-                "kid": key.kid,
-                "sig": signature(key, approval_id, decision, expires),
-            }
-        )
+        fields = {
+            "decision": decision.value,
+            "expires": str(expires),
+            "kid": key.kid,
+            "sig": signature(key, approval_id, decision, expires, approver),
+        }
+        if approver is not Approver.OWNER:
+            fields["by"] = approver.value
+        query = urlencode(fields)
         return f"{base_url.rstrip('/')}/approvals/{quote(approval_id, safe='')}?{query}"
 
     def verify(self, approval_id: str, params: Mapping[str, str], now: datetime) -> LinkCheck:
-        """Check a link's parts: ``params`` holds ``decision``, ``expires``, ``kid`` and
-        ``sig`` (from the query string for a GET, the form for a POST)."""
+        """Check a link's parts: ``params`` holds ``decision``, ``expires``, ``kid``, ``sig``
+        and, on the backup approver's links, ``by`` (from the query string for a GET, the
+        form for a POST)."""
         decision = _DECISIONS.get(params.get("decision", ""))
+        approver = _APPROVERS.get(params.get("by", ""))
         expires_text = params.get("expires", "")
         kid = params.get("kid", "")
         sig = params.get("sig", "")
         if (
             not _APPROVAL_ID.fullmatch(approval_id)
             or decision is None
+            or approver is None
             or not _EXPIRES.fullmatch(expires_text)
             or not KEY_ID.fullmatch(kid)
             or not sig
@@ -134,19 +148,28 @@ class LinkSigner:
             # anyone can tell.
             return RefusedLink(LinkProblem.TAMPERED)
         expires = int(expires_text)
-        expected = signature(key, approval_id, decision, expires)
+        expected = signature(key, approval_id, decision, expires, approver)
         # Constant time, on bytes: a non-ASCII or truncated signature simply does not match.
         if not hmac.compare_digest(expected.encode("ascii"), sig.encode("utf-8")):
             return RefusedLink(LinkProblem.TAMPERED)
         if now.timestamp() > expires:
             return RefusedLink(LinkProblem.EXPIRED)
-        return VerifiedLink(approval_id, decision, expires, kid, sig)
+        return VerifiedLink(approval_id, decision, expires, kid, sig, approver)
 
 
-def signature(key: SigningKey, approval_id: str, decision: Decision, expires: int) -> str:
+def signature(
+    key: SigningKey,
+    approval_id: str,
+    decision: Decision,
+    expires: int,
+    approver: Approver = Approver.OWNER,
+) -> str:
     if len(key.secret) < MIN_KEY_BYTES:
         raise ValueError(f"the link-signing key must be at least {MIN_KEY_BYTES} bytes")
     canonical = _canonical(key.kid, approval_id, decision, expires)
+    if approver is not Approver.OWNER:
+        # One more line: an owner's link (five lines) can never verify as a backup's (six).
+        canonical += f"\n{approver.value}".encode("ascii")
     mac = hmac.new(key.secret, canonical, hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
 

@@ -20,6 +20,14 @@ class Decision(StrEnum):
     REJECT = "reject"
 
 
+class Approver(StrEnum):
+    """Whose links a decision came through: the owner's, or the backup approver's (sent with
+    the last reminder)."""
+
+    OWNER = "owner"
+    BACKUP = "backup"
+
+
 class ApprovalStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -63,6 +71,12 @@ class Approval(BaseModel):
     # The ApprovalWithdrawn a customer's winning cancellation published (status CANCELLED,
     # reason customer_cancelled): a redelivered request republishes the very same event.
     withdrawal_event_id: uuid.UUID | None = None
+    decided_by: Approver | None = None
+    # Reminders: how many went out (claimed with a conditional write before sending, so a
+    # redelivered timer sends none twice) and how many of their events are on the bus.
+    reminders_sent: int = 0
+    reminders_published: int = 0
+    reminded_at: AwareDatetime | None = None
 
     @property
     def order_id(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.approvals.settings import (
     DEFAULT_DECISION_MARGIN_SECONDS,
     DEFAULT_LINK_GRACE_SECONDS,
+    DEFAULT_REMINDER_POINTS,
 )
 from services.common.wiring import (
     Access,
@@ -12,6 +13,7 @@ from services.common.wiring import (
     FunctionUrlTrigger,
     Permissions,
     Queue,
+    ScheduleGroup,
     Secret,
     ServiceWiring,
     Setting,
@@ -35,7 +37,8 @@ WIRING = ServiceWiring(
             ttl_attribute="expires_at",
         ),
     ),
-    queues=(Queue(name="requests"),),
+    # "reminders" is fed by the reminder timers only (no subscription).
+    queues=(Queue(name="requests"), Queue(name="reminders")),
     subscriptions=(
         Subscription(
             name="approval-requests",
@@ -49,7 +52,20 @@ WIRING = ServiceWiring(
             pattern=event_pattern("shop.orders", "OrderCancellationRequested"),
         ),
     ),
-    topics=(Topic(name="owner-notifications", env_var="APPROVALS_OWNER_TOPIC_ARN"),),
+    topics=(
+        Topic(name="owner-notifications", env_var="APPROVALS_OWNER_TOPIC_ARN"),
+        # Who else may decide when the owner has not by the last reminder; none: nobody.
+        Topic(
+            name="backup-approver-notifications",
+            env_var="APPROVALS_BACKUP_TOPIC_ARN",
+            subscriber="backup_approver_email",
+            optional=True,
+        ),
+    ),
+    schedule_groups=(
+        # One-time timers, one per reminder of an open approval, set when it opens.
+        ScheduleGroup(name="reminders", target_queue="reminders", env_prefix="APPROVALS_REMINDERS"),
+    ),
     secrets=(
         Secret(
             name="signing-key",
@@ -79,6 +95,18 @@ WIRING = ServiceWiring(
             default=str(DEFAULT_DECISION_MARGIN_SECONDS),
             local_default="3",
         ),
+        Setting(
+            name="reminder_points",
+            env_var="APPROVALS_REMINDER_POINTS",
+            description=(
+                "When the owner is reminded of an open approval, in percent of the time they "
+                "have to decide (comma-separated, ascending, e.g. 50,90; empty: never). The "
+                "last reminder also goes to the backup approver when one is configured."
+            ),
+            default=DEFAULT_REMINDER_POINTS,
+            # A local window is seconds long: earlier points leave the owner time to answer.
+            local_default="30,60",
+        ),
     ),
     functions=(
         Function(
@@ -91,10 +119,26 @@ WIRING = ServiceWiring(
                 read_secrets=("signing-key",),
                 # ApprovalWithdrawn / OrderCancellationRefused, the answers to a cancellation.
                 put_events=True,
+                create_schedules=("reminders",),
             ),
             description=(
-                "Opens an approval and sends the owner signed links; closes it on cancel; "
-                "answers a customer's cancellation."
+                "Opens an approval, sets its reminder timers and sends the owner signed links; "
+                "closes it on cancel; answers a customer's cancellation."
+            ),
+        ),
+        Function(
+            name="reminder",
+            handler="services.approvals.handlers.reminder.lambda_handler",
+            trigger=SqsTrigger(queue="reminders"),
+            permissions=Permissions(
+                tables={"approvals": Access.READ_WRITE},
+                publish_to_topics=("owner-notifications", "backup-approver-notifications"),
+                read_secrets=("signing-key",),
+                put_events=True,
+            ),
+            description=(
+                "Reminds the owner of an open approval when its timer fires; the last "
+                "reminder also asks the backup approver."
             ),
         ),
         Function(
@@ -108,6 +152,7 @@ WIRING = ServiceWiring(
                 tables={"approvals": Access.READ_WRITE},
                 read_secrets=("signing-key",),
                 put_events=True,
+                delete_schedules=("reminders",),
             ),
             description="The owner's decision page: GET shows the order, POST records it.",
             # A public URL with no throttle of its own: one owner needs a handful at most.

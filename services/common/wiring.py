@@ -95,10 +95,50 @@ class EmailConfigurationSet:
 
 @dataclass(frozen=True)
 class Topic:
-    """An SNS topic (the owner's notifications)."""
+    """An SNS topic (the owner's notifications).
+
+    In the cloud the address the deploy config holds under ``subscriber`` (e.g. ``-c
+    owner_email=...``) is subscribed to it by email. An ``optional`` topic is built only when
+    that address is given; without it the functions get no ``env_var`` and do without.
+    """
 
     name: str
     env_var: str
+    subscriber: str = "owner_email"
+    optional: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleGroup:
+    """One-time timers the service's functions set at run time: EventBridge Scheduler
+    schedules (``at(...)``, deleted after they fire) in a group of their own, each delivering
+    its input as a message to ``target_queue`` (its DLQ takes what Scheduler cannot deliver)
+    through a role Scheduler assumes that may only send there. moto stores schedules but
+    never fires them: the local stack does (``local/schedules.py``).
+
+    The functions find the group, the target queue's ARN, the role's ARN and the DLQ's ARN
+    in ``<env_prefix>_GROUP``, ``_TARGET_ARN``, ``_ROLE_ARN`` and ``_DLQ_ARN``.
+    """
+
+    name: str
+    target_queue: str
+    env_prefix: str
+
+    @property
+    def group_env_var(self) -> str:
+        return f"{self.env_prefix}_GROUP"
+
+    @property
+    def target_env_var(self) -> str:
+        return f"{self.env_prefix}_TARGET_ARN"
+
+    @property
+    def role_env_var(self) -> str:
+        return f"{self.env_prefix}_ROLE_ARN"
+
+    @property
+    def dlq_env_var(self) -> str:
+        return f"{self.env_prefix}_DLQ_ARN"
 
 
 @dataclass(frozen=True)
@@ -273,6 +313,10 @@ class Permissions:
     start_executions: tuple[str, ...] = ()  # state machines by name
     send_task_results: bool = False  # states:SendTaskSuccess/Failure (cannot be resource-scoped)
     send_email: bool = False
+    # Schedule groups whose schedules the function creates (and passes their role to) or
+    # deletes.
+    create_schedules: tuple[str, ...] = ()
+    delete_schedules: tuple[str, ...] = ()
 
 
 # One metrics namespace for the whole shop, so dashboards find every service's counters.
@@ -308,6 +352,7 @@ class ServiceWiring:
     queues: tuple[Queue, ...] = ()
     subscriptions: tuple[Subscription, ...] = ()
     topics: tuple[Topic, ...] = ()
+    schedule_groups: tuple[ScheduleGroup, ...] = ()
     secrets: tuple[Secret, ...] = ()
     state_machines: tuple[StateMachine, ...] = ()
     user_pools: tuple[UserPool, ...] = ()
@@ -323,6 +368,9 @@ class ServiceWiring:
         for sub in self.subscriptions:
             if sub.queue not in known_queues:
                 raise ValueError(f"{self.name}: subscription {sub.name} targets unknown queue")
+        for group in self.schedule_groups:
+            if group.target_queue not in known_queues:
+                raise ValueError(f"{self.name}: schedule group {group.name} targets unknown queue")
         for fn in self.functions:
             trigger = fn.trigger
             if isinstance(trigger, SqsTrigger) and trigger.queue not in known_queues:

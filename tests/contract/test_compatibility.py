@@ -21,6 +21,7 @@ from pydantic import AwareDatetime
 
 from events.models import (
     ALL_EVENTS,
+    Approver,
     Comment,
     ContractModel,
     Event,
@@ -175,6 +176,7 @@ class ApprovedDataWithTracking(ContractModel):
     decision: Literal["approved"] = "approved"
     decided_at: AwareDatetime
     comment: Comment | None = None
+    decided_by: Approver | None = None
     carrier: str | None = None  # a new optional field: compatible
 
 

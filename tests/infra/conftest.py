@@ -29,6 +29,7 @@ from infra.stacks.service import ServiceStack
 
 SENDER = "shop@example.com"
 OWNER = "owner@example.com"
+BACKUP_APPROVER = "backup@example.com"
 
 
 def deploy_context() -> dict[str, Any]:
@@ -38,6 +39,7 @@ def deploy_context() -> dict[str, Any]:
         **context,
         "sender_email": SENDER,
         "owner_email": OWNER,
+        "backup_approver_email": BACKUP_APPROVER,
         # Skip the pip-built dependency layer: tests must not need PyPI.
         "aws:cdk:bundling-stacks": [],
         "aws:cdk:version-reporting": False,

@@ -34,6 +34,7 @@ from infra.naming import (
 from infra.paths import REPO_ROOT
 from infra.stacks.account import BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM
 from infra.stacks.domain_alarms import BOUNCE_SHARE_ALARM_PERCENT
+from infra.stacks.service import ServiceStack
 from local.provision import LocalNames, Provisioner
 from services.common.asl import number_placeholders, render_asl
 from services.common.wiring import (
@@ -218,6 +219,21 @@ def test_a_missing_owner_email_fails_synth_saying_what_to_pass() -> None:
     assert "no owner_email" in error
     assert "`-c owner_email=owner@example.com`" in error
     assert _errors(app, stack_id("orders")) == []
+
+
+def test_without_a_backup_approver_the_last_reminder_goes_to_the_owner_alone() -> None:
+    context = {k: v for k, v in deploy_context().items() if k != "backup_approver_email"}
+
+    app = build_app(App(context=context), services=("approvals",), include_account=False)
+    stack = app.node.find_child(stack_id("approvals"))
+    assert isinstance(stack, ServiceStack)
+
+    assert list(stack.built.topics) == ["owner-notifications"]
+    assert _errors(app, stack_id("approvals")) == []
+    template = app.synth().get_stack_by_name(stack.stack_name).template
+    for function in resources(template, "AWS::Lambda::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert "APPROVALS_BACKUP_TOPIC_ARN" not in variables
 
 
 def test_every_service_has_a_wiring_the_app_reads() -> None:
@@ -740,16 +756,22 @@ def test_approval_requests_nobody_answers_raise_an_alarm(synthesized: Synthesize
 def test_an_unconfirmed_owner_subscription_raises_an_alarm(synthesized: Synthesized) -> None:
     stack = synthesized.service("approvals")
     template = synthesized.template(stack.node.id)
-    (topic,) = stack.built.topics.values()
-    (probe,) = stack.observability.probes
+    # The owner's topic and the backup approver's: one probe each, in the order built.
+    topic = stack.built.topics["owner-notifications"]
+    assert list(stack.built.topics) == ["owner-notifications", "backup-approver-notifications"]
+    probe = stack.observability.probes[0]
+    assert len(stack.observability.probes) == len(stack.built.topics)
 
-    (alarm,) = [a for a in _alarms(template) if a.get("MetricName") == "SubscriptionsConfirmed"]
+    alarms = [a for a in _alarms(template) if a.get("MetricName") == "SubscriptionsConfirmed"]
+    assert len(alarms) == len(stack.built.topics)
+    alarm = alarms[0]
     function = template["Resources"][logical_id(probe.function)]["Properties"]
-    (schedule,) = [
+    schedule = next(
         r["Properties"]
         for r in resources(template, "AWS::Events::Rule").values()
         if "ScheduleExpression" in r["Properties"]
-    ]
+        and references(r["Properties"]["Targets"][0]["Arn"]) == {logical_id(probe.function)}
+    )
     role = references(function["Role"]).pop()
     actions = {
         a: s["Resource"] for s in role_statements(template, role) for a in as_list(s["Action"])
@@ -1057,7 +1079,10 @@ def test_the_public_decision_url_cannot_touch_the_workflow(synthesized: Synthesi
             "dynamodb",
             "secretsmanager",
             "events",
+            "scheduler",
         }
+        # A decision removes the reminder timers still to come: it may only delete them.
+        assert {a for a in actions if a.startswith("scheduler:")} <= {"scheduler:DeleteSchedule"}
 
 
 def test_cdk_nag_finds_nothing_unacknowledged(synthesized: Synthesized) -> None:

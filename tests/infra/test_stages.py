@@ -37,6 +37,7 @@ PHYSICAL_NAMES = {
     "AWS::DynamoDB::Table": "TableName",
     "AWS::SQS::Queue": "QueueName",
     "AWS::SNS::Topic": "TopicName",
+    "AWS::Scheduler::ScheduleGroup": "Name",
     "AWS::SecretsManager::Secret": "Name",
     "AWS::StepFunctions::StateMachine": "StateMachineName",
     "AWS::Lambda::Function": "FunctionName",

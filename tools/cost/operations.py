@@ -204,6 +204,8 @@ def operations(idempotency_key_share: float) -> dict[tuple[str, str], Operation]
         ("orders/timeline", "OrderCancellationRequested"): timeline_step,
         ("orders/timeline", "ApprovalWithdrawn"): timeline_step,
         ("orders/timeline", "OrderCancellationRefused"): timeline_step,
+        ("orders/timeline", "ApprovalReminded"): timeline_step,
+        ("orders/timeline", "ApprovalEscalated"): timeline_step,
         ("orders/timeline", "OrderCancelled"): Operation(
             source="orders/domain/timeline.py record: add, then expire_at: head update, "
             "query, one update per step",

@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 
 from events.models import OrderSummary
 from services.approvals.domain.ports import EarlyWithdrawal
-from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from services.approvals.models import Approval, ApprovalStatus, Approver, CancelReason
 from services.common.dynamo import is_condition_failed
 
 if TYPE_CHECKING:
@@ -133,8 +133,11 @@ class DynamoApprovalStore:
         decided_at: datetime,
         comment: str | None,
         event_id: uuid.UUID,
+        *,
+        decided_by: Approver = Approver.OWNER,
     ) -> bool:
         values: dict[str, Any] = {
+            ":decided_by": decided_by.value,
             ":status": status.value,
             ":decided_at": decided_at.isoformat(),
             ":event_id": str(event_id),
@@ -144,6 +147,7 @@ class DynamoApprovalStore:
         assignments = [
             "#status = :status",
             "decided_at = :decided_at",
+            "decided_by = :decided_by",
             "decision_event_id = :event_id",
             "decision_published = :false",
         ]
@@ -216,6 +220,31 @@ class DynamoApprovalStore:
                 return False
             raise
         return True
+
+    def claim_reminder(self, approval_id: str, reminder: int, at: datetime) -> bool:
+        return self._update(
+            approval_id,
+            "SET reminders_sent = :n, reminded_at = :at",
+            {":n": reminder, ":at": at.isoformat(), ":pending": ApprovalStatus.PENDING.value},
+            condition="#status = :pending AND "
+            "(attribute_not_exists(reminders_sent) OR reminders_sent < :n)",
+        )
+
+    def release_reminder(self, approval_id: str, reminder: int) -> None:
+        self._update(
+            approval_id,
+            "SET reminders_sent = :before",
+            {":n": reminder, ":before": reminder - 1},
+            condition="reminders_sent = :n",
+        )
+
+    def mark_reminder_published(self, approval_id: str, reminder: int) -> None:
+        self._update(
+            approval_id,
+            "SET reminders_published = :n",
+            {":n": reminder},
+            condition="attribute_not_exists(reminders_published) OR reminders_published < :n",
+        )
 
     def _update(
         self,

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from events.publisher import EventPublisher
-from services.approvals.domain.answers import LinkAnswer, NotPublished
+from services.approvals.domain.answers import DecisionRecorded, LinkAnswer, NotPublished
 from services.approvals.domain.decisions import DecisionNotPublishedError, decide, view
 from services.approvals.domain.ports import ApprovalStore
+from services.approvals.domain.reminders import ReminderTimers
 from services.approvals.links import LinkSigner, RefusedLink, VerifiedLink
 
 
@@ -23,6 +24,8 @@ class DecisionDependencies:
     store: ApprovalStore
     publisher: EventPublisher
     signer: LinkSigner
+    # A decision stops the reminders still to come (their handler checks the ledger anyway).
+    timers: ReminderTimers | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,10 @@ def post_decision(
             decision=link.decision,
             comment=comment,
             now=now,
+            approver=link.approver,
         )
     except DecisionNotPublishedError as error:
         answer = NotPublished(error.approval, comment, error.__cause__)
+    if isinstance(answer, DecisionRecorded) and deps.timers is not None:
+        deps.timers.cancel(link.approval_id)
     return Answered(link, answer)

@@ -35,7 +35,7 @@ from services.approvals.domain.answers import (
     WindowClosed,
 )
 from services.approvals.domain.ports import ApprovalStore
-from services.approvals.models import STATUS_OF_DECISION, Approval, Decision
+from services.approvals.models import STATUS_OF_DECISION, Approval, Approver, Decision
 
 
 class DecisionNotPublishedError(RuntimeError):
@@ -62,8 +62,10 @@ def decide(
     decision: Decision,
     comment: str | None,
     now: datetime,
+    approver: Approver = Approver.OWNER,
 ) -> LinkAnswer:
-    """Record ``decision`` if nobody was first, and put it on the bus.
+    """Record ``decision`` (made through ``approver``'s links) if nobody was first, and put
+    it on the bus.
 
     Raises ``DecisionNotPublishedError`` when the event could not be published; the decision
     stays recorded and the same request sent again publishes it.
@@ -72,11 +74,12 @@ def decide(
     if isinstance(found, _Actionable) and not found.resume:
         status = STATUS_OF_DECISION[decision]
         event_id = uuid.uuid4()
-        if store.record_decision(approval_id, status, now, comment, event_id):
+        if store.record_decision(approval_id, status, now, comment, event_id, decided_by=approver):
             recorded = found.approval.model_copy(
                 update={
                     "status": status,
                     "decided_at": now,
+                    "decided_by": approver,
                     "comment": comment,
                     "decision_event_id": event_id,
                     "decision_published": False,
@@ -103,19 +106,15 @@ def decision_event(approval: Approval) -> OrderApproved | OrderRejected:
         occurred_at=approval.decided_at,
         correlation_id=approval.order_id,
     )
+    fields = {
+        "order_id": approval.order_id,
+        "decided_at": approval.decided_at,
+        "comment": approval.comment,
+        "decided_by": approval.decided_by.value if approval.decided_by else None,
+    }
     if event_type is OrderApproved:
-        return OrderApproved(
-            metadata=metadata,
-            data=OrderApprovedData(
-                order_id=approval.order_id, decided_at=approval.decided_at, comment=approval.comment
-            ),
-        )
-    return OrderRejected(
-        metadata=metadata,
-        data=OrderRejectedData(
-            order_id=approval.order_id, decided_at=approval.decided_at, comment=approval.comment
-        ),
-    )
+        return OrderApproved(metadata=metadata, data=OrderApprovedData(**fields))
+    return OrderRejected(metadata=metadata, data=OrderRejectedData(**fields))
 
 
 def _publish(store: ApprovalStore, publisher: EventPublisher, approval: Approval) -> LinkAnswer:

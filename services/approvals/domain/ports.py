@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from services.approvals.models import Approval, ApprovalStatus, Approver, CancelReason
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class ApprovalStore(Protocol):
         decided_at: datetime,
         comment: str | None,
         event_id: uuid.UUID,
+        *,
+        decided_by: Approver = Approver.OWNER,
     ) -> bool:
         """Record the decision if the approval is still pending; False if someone was first."""
         ...

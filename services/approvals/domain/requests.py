@@ -20,6 +20,7 @@ from events.models import (
 )
 from events.publisher import EventPublisher
 from services.approvals.domain.ports import ApprovalStore, OwnerLinks, OwnerNotifier, OwnerRequest
+from services.approvals.domain.reminders import ReminderSchedule
 from services.approvals.domain.withdrawals import (
     WITHDRAWN_BEFORE_REQUEST,
     answer_cancellation,
@@ -56,6 +57,7 @@ class RequestDependencies:
     signer: LinkSigner
     links: LinkSettings
     publisher: EventPublisher
+    reminders: ReminderSchedule | None = None
 
 
 def on_workflow_event(event: WorkflowEvent, deps: RequestDependencies, *, now: datetime) -> str:
@@ -93,6 +95,10 @@ def request_approval(event: ApprovalRequested, deps: RequestDependencies, *, now
     if now >= approval.deadline:
         # A very late delivery (e.g. a DLQ redrive): the window for decisions has closed.
         return "past-deadline"
+    if deps.reminders is not None:
+        # Before the owner is asked: a redelivery after a crash finds the owner notified
+        # and would never set them.
+        deps.reminders.start(approval, now)
     links = signed_links(deps.signer, deps.links.base_url, approval)
     deps.notifier.send(OwnerRequest(approval, links))
     # Marked after sending: a crash in between means one more message, never none.

@@ -76,7 +76,7 @@ def test_a_stream_record_wakes_its_poller(monkeypatch: pytest.MonkeyPatch) -> No
 
 @pytest.mark.usefixtures("aws")
 def test_an_email_is_stamped_when_it_is_sent() -> None:
-    mailbox = Mailbox(REGION, [])
+    mailbox = Mailbox(REGION, {})
     mailbox.idle_seconds = NEVER
     runner = EventSourceRunner([mailbox], idle_seconds=NEVER)
     runner.start()

@@ -18,7 +18,7 @@ from events.publisher import FailedEntry, PublishError
 from services.approvals.adapters.notifier import OwnerMessage, owner_message
 from services.approvals.domain.ports import EarlyWithdrawal, OwnerRequest
 from services.approvals.links import SigningKey
-from services.approvals.models import Approval, ApprovalStatus, CancelReason
+from services.approvals.models import Approval, ApprovalStatus, Approver, CancelReason
 from tests.support.orders import example, summary
 
 KEY = SigningKey("v-current", b"k" * 32)
@@ -81,6 +81,8 @@ class InMemoryApprovalStore:
         decided_at: datetime,
         comment: str | None,
         event_id: uuid.UUID,
+        *,
+        decided_by: Approver = Approver.OWNER,
     ) -> bool:
         if self.approvals[approval_id].status is not ApprovalStatus.PENDING:
             return False
@@ -88,6 +90,7 @@ class InMemoryApprovalStore:
             approval_id,
             status=status,
             decided_at=decided_at,
+            decided_by=decided_by,
             comment=comment,
             decision_event_id=event_id,
             decision_published=False,
@@ -129,6 +132,21 @@ class InMemoryApprovalStore:
 
     def early_withdrawal(self, order_id: str) -> EarlyWithdrawal | None:
         return self.early.get(order_id)
+
+    def claim_reminder(self, approval_id: str, reminder: int, at: datetime) -> bool:
+        approval = self.approvals[approval_id]
+        if not approval.is_open or approval.reminders_sent >= reminder:
+            return False
+        self._set(approval_id, reminders_sent=reminder, reminded_at=at)
+        return True
+
+    def release_reminder(self, approval_id: str, reminder: int) -> None:
+        if self.approvals[approval_id].reminders_sent == reminder:
+            self._set(approval_id, reminders_sent=reminder - 1)
+
+    def mark_reminder_published(self, approval_id: str, reminder: int) -> None:
+        if self.approvals[approval_id].reminders_published < reminder:
+            self._set(approval_id, reminders_published=reminder)
 
 
 @dataclass

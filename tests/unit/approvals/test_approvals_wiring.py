@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from events.models import ApprovalRequested, OrderCancellationRequested, OrderCancelled
-from services.approvals.settings import DecisionSettings, RequestSettings
+from services.approvals.settings import DecisionSettings, ReminderSettings, RequestSettings
 from services.approvals.wiring import WIRING
 from services.common.wiring import Access, FunctionUrlTrigger, Permissions, SqsTrigger
 
@@ -28,11 +28,14 @@ def test_the_public_decision_function_can_only_use_its_table_read_the_key_and_pu
 
     assert isinstance(function.trigger, FunctionUrlTrigger)
     assert function.permissions == Permissions(
-        tables={"approvals": Access.READ_WRITE}, read_secrets=("signing-key",), put_events=True
+        tables={"approvals": Access.READ_WRITE},
+        read_secrets=("signing-key",),
+        put_events=True,
+        delete_schedules=("reminders",),
     )
 
 
-def test_the_request_function_notifies_the_owner_and_answers_cancellations() -> None:
+def test_the_request_function_notifies_the_owner_sets_timers_and_answers_cancellations() -> None:
     function = WIRING.function("request")
 
     assert function.trigger == SqsTrigger(queue="requests")
@@ -41,6 +44,7 @@ def test_the_request_function_notifies_the_owner_and_answers_cancellations() -> 
         publish_to_topics=("owner-notifications",),
         read_secrets=("signing-key",),
         put_events=True,
+        create_schedules=("reminders",),
     )
     # A message must not become visible again while its invocation may still be running.
     assert function.timeout_seconds < WIRING.queue("requests").visibility_timeout_seconds
@@ -55,10 +59,31 @@ def test_every_declared_variable_is_a_setting_and_every_setting_is_declared() ->
         | {s.env_var for s in WIRING.secrets}
         | {s.env_var for s in WIRING.settings if s.env_var}
         | {decision_url.env_var}
+        | {
+            name
+            for g in WIRING.schedule_groups
+            for name in (g.group_env_var, g.target_env_var, g.role_env_var, g.dlq_env_var)
+        }
     )
+    reminder_fields = {name.upper() for name in ReminderSettings.model_fields} - {"EVENT_BUS_NAME"}
     request_fields = {name.upper() for name in RequestSettings.model_fields} - {"EVENT_BUS_NAME"}
     decision_fields = {name.upper() for name in DecisionSettings.model_fields} - {"EVENT_BUS_NAME"}
 
-    assert declared == request_fields
-    assert decision_fields <= request_fields
+    assert declared == reminder_fields
+    assert decision_fields <= request_fields <= reminder_fields
     assert all(name and name.startswith("APPROVALS_") for name in declared)
+
+
+def test_the_reminder_function_is_fed_by_the_timers_alone_and_publishes_what_it_sent() -> None:
+    function = WIRING.function("reminder")
+    [group] = WIRING.schedule_groups
+
+    assert function.trigger == SqsTrigger(queue="reminders")
+    assert group.target_queue == "reminders"
+    assert all(s.queue != "reminders" for s in WIRING.subscriptions)
+    assert function.permissions == Permissions(
+        tables={"approvals": Access.READ_WRITE},
+        publish_to_topics=("owner-notifications", "backup-approver-notifications"),
+        read_secrets=("signing-key",),
+        put_events=True,
+    )

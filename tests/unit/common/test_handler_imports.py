@@ -29,7 +29,12 @@ NEVER_AT_IMPORT = {
     "aws_lambda_powertools.utilities.parser.models.sqs": "Powertools' parser models build",
 }
 # Loaded by these only: they render a page or a message on nearly every invocation.
-JINJA2_RENDERERS = {"approvals/request", "approvals/decision", "notifications/unsubscribe"}
+JINJA2_RENDERERS = {
+    "approvals/request",
+    "approvals/decision",
+    "approvals/reminder",
+    "notifications/unsubscribe",
+}
 
 _CHILD = r"""
 import importlib, json, sys
