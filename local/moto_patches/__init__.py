@@ -1,17 +1,25 @@
-"""Small patches to moto's hot spots, applied when the local stack's moto starts.
+"""Small patches to moto, applied when the local stack's moto starts.
 
-Each module caches one thing moto rebuilds on every request or execution and changes nothing
-else; each checks that what it replaces is still what it was written against and raises
-``MotoPatchError`` otherwise, so a moto upgrade that moves the code fails at start-up instead of
-silently running slow. docs/moto-patches.md describes them for an upstream proposal.
+Most cache one thing moto rebuilds on every request or execution and change nothing else;
+``dynamodb_writes`` makes conditional writes atomic, as DynamoDB's are. Each checks that what
+it replaces is still what it was written against and raises ``MotoPatchError`` otherwise, so a
+moto upgrade that moves the code fails at start-up instead of silently running slow or wrong.
+docs/moto-patches.md describes them for an upstream proposal.
 """
 
 from __future__ import annotations
 
-from local.moto_patches import asl_trees, dispatch, event_templates, sfn_clients, signals
+from local.moto_patches import (
+    asl_trees,
+    dispatch,
+    dynamodb_writes,
+    event_templates,
+    sfn_clients,
+    signals,
+)
 from local.moto_patches.errors import MotoPatchError
 
-PATCHES = (dispatch, event_templates, asl_trees, sfn_clients, signals)
+PATCHES = (dispatch, event_templates, asl_trees, sfn_clients, signals, dynamodb_writes)
 
 __all__ = ["PATCHES", "MotoPatchError", "apply_all"]
 

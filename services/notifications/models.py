@@ -67,6 +67,8 @@ class LedgerEntry:
     sent_at: datetime | None = None
     attempts: int = 1  # sends tried under a claim (a stale claim is taken over, bounded)
     reason: str | None = None  # why it failed or was complained about
+    # Outcomes already told to the bus (EmailOutcomeRecorded): a redelivery tells only the rest.
+    announced: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

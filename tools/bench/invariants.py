@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from tools.bench.config import Decision
-from tools.bench.observe import OWNER
+from tools.bench.observe import BACKUP, OWNER, REMINDER
 
 EXPECTED_STATE: dict[Decision, str] = {
     "approve": "feedback_requested",
@@ -167,8 +167,11 @@ def one_email_each(evidence: Evidence) -> InvariantResult:
         # The owner is not asked about an order whose window had closed before the request
         # arrived (e.g. redriven from a DLQ); otherwise exactly once.
         owner_allowed = {0, 1} if order.answer == "not_asked" else {1}
-        got = {kind: n for kind, n in order.mail.items() if kind != OWNER and n}
-        if got != dict(expected) or order.mail.get(OWNER, 0) not in owner_allowed:
+        # Reminders and the backup approver's message depend on timing: each at most once.
+        timed = {k: n for k, n in order.mail.items() if k == BACKUP or k.startswith(REMINDER)}
+        got = {k: n for k, n in order.mail.items() if k != OWNER and k not in timed and n}
+        twice = [k for k, n in timed.items() if n > 1]
+        if got != dict(expected) or order.mail.get(OWNER, 0) not in owner_allowed or twice:
             problems.append(f"{order.order_id} ({order.effective}): {dict(order.mail)}")
     return _result("exactly one email of each expected kind", len(evidence.orders), problems)
 

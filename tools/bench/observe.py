@@ -20,14 +20,26 @@ from local.moto_patches.signals import MAIL
 from services.notifications.adapters.renderer import SUBJECTS
 
 OWNER = "owner"
+# The backup approver's message (sent with the last reminder), and the owner's reminders, by
+# number: ``reminder 1``, ``reminder 2``...
+BACKUP = "backup"
+REMINDER = "reminder"
 EMAIL_KINDS: tuple[str, ...] = tuple(kind.value for kind in SUBJECTS)
 POLL_SECONDS = 0.1
 _WORD = re.compile(r"[A-Za-z0-9_-]{6,}")
+_REMINDER_NUMBER = re.compile(r"^Reminder (\d+) of \d+:", re.MULTILINE)
 
 
 def kind_of(item: MailItem, order_id: str) -> str:
-    """``owner`` for the owner's message, the email kind for a customer email, else ``other``."""
+    """``owner`` for the owner's approval request, ``reminder N`` for the owner's N-th
+    reminder, ``backup`` for the backup approver's message, the email kind for a customer
+    email, else ``other``."""
     if item.kind == "owner":
+        if item.subject.startswith("Reminder:"):
+            number = _REMINDER_NUMBER.search(item.body)
+            return f"{REMINDER} {number.group(1) if number else '?'}"
+        if "backup approver" in item.subject:
+            return BACKUP
         return OWNER
     for kind, subject in SUBJECTS.items():
         if item.subject == subject.format(order_id=order_id):

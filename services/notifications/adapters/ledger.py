@@ -20,6 +20,7 @@ from services.notifications.models import (
     Claim,
     DeliveryReport,
     EmailKind,
+    EmailOutcome,
     LedgerEntry,
     LedgerStatus,
 )
@@ -74,6 +75,7 @@ class DynamoDbSentEmailLedger:
             sent_at=None if sent_at is None else datetime.fromisoformat(str(sent_at)),
             attempts=int(cast(int, item.get("attempts", 1))),  # a Decimal from the table
             reason=None if reason is None else str(reason),
+            announced=frozenset(str(o) for o in cast(set[str], item.get("announced", set()))),
         )
 
     def take_over(self, stale: LedgerEntry, claim: Claim) -> bool:
@@ -156,6 +158,15 @@ class DynamoDbSentEmailLedger:
                 return False
             raise
         return True
+
+    def mark_announced(self, order_id: str, kind: EmailKind, outcome: EmailOutcome) -> None:
+        with _condition_may_fail():  # no entry (an opted-out request): nothing to note
+            self._table.update_item(
+                Key=_key(order_id, kind),
+                UpdateExpression="ADD announced :outcome",
+                ConditionExpression="attribute_exists(order_id)",
+                ExpressionAttributeValues={":outcome": {str(outcome)}},
+            )
 
     def _end(self, claim: Claim, update: str, values: dict[str, Any]) -> None:
         """Settle ``claim`` if it is still the unsent one recorded; otherwise leave the item."""

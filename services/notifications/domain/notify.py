@@ -24,8 +24,9 @@ When something fails between the claim and the mark:
 
 What became of each email is announced on the bus (EmailOutcomeRecorded: sent, failed,
 suppressed here; delivered, complained, failed from SES's reports) after the ledger records
-it. A failed announcement fails the message, and its redelivery announces the outcome the
-ledger holds again, under the same event id (``OutcomeAnnouncer``).
+it, and the ledger then notes it as announced. A failed announcement fails the message, and
+its redelivery announces the outcome the ledger holds but has not noted, under the same event
+id (``OutcomeAnnouncer``); a redelivery after a told outcome tells nothing.
 
 The feedback request carries a one-click unsubscribe link; a customer who used it gets no
 further feedback requests (the other emails are about their orders and always go out).
@@ -169,13 +170,15 @@ def notify(
             # Released between our write and our read: that delivery is redelivered.
             raise ClaimPendingError(f"{kind} of order {claim.order_id} was just released")
         if existing.status != "sending":
-            _announce_again(existing, deps.outcomes, now)
+            if existing.status not in existing.announced:
+                at = existing.sent_at or now()
+                _announce(ledger, deps.outcomes, order_id, kind, _outcome(existing.status), at=at)
             return Outcome.ALREADY_SETTLED
         if claim.claimed_at - existing.claimed_at < policy.stale_after:
             raise ClaimPendingError(f"{kind} of order {claim.order_id} is being sent")
         if existing.attempts >= policy.max_attempts:
             ledger.mark_failed(_held(existing, claim), reason=UNKNOWN_OUTCOME, at=now())
-            deps.outcomes.announce(order_id, kind, "failed", now())
+            _announce(ledger, deps.outcomes, order_id, kind, "failed", at=now())
             return Outcome.OUTCOME_UNKNOWN
         if not ledger.take_over(existing, claim):
             raise ClaimPendingError(f"{kind} of order {claim.order_id} changed meanwhile")
@@ -187,35 +190,41 @@ def notify(
         message_id = mailer.send(address, email, tags=tags)
     except EmailRefusedError as refusal:
         ledger.mark_failed(claim, reason=str(refusal), at=now())
-        deps.outcomes.announce(order_id, kind, "failed", now())
+        _announce(ledger, deps.outcomes, order_id, kind, "failed", at=now())
         return Outcome.FAILED
     except EmailNotSentError:
         ledger.release(claim)
         raise
     ledger.mark_sent(claim, message_id=message_id, sent_at=now())
-    deps.outcomes.announce(order_id, kind, "sent", sending_at)
+    _announce(ledger, deps.outcomes, order_id, kind, "sent", at=sending_at)
     return sent
 
 
 def record_delivery(report: DeliveryReport, deps: DeliveryDependencies) -> bool:
     """Note what SES reported about an email and announce it; True if it moved the ledger
-    forward. A report the ledger already holds is announced again (same event id): the
-    delivery that recorded it may have failed to announce it."""
+    forward. A report the ledger already holds is announced again (same event id) only if
+    the delivery that recorded it did not get to announce it."""
     outcome = _outcome(report.status)
     moved = deps.ledger.record(report)
-    if moved:
-        deps.outcomes.announce(report.order_id, report.kind, outcome, report.at)
-        return True
-    entry = deps.ledger.entry(report.order_id, report.kind)
-    if entry is not None and entry.status == report.status:
-        deps.outcomes.announce(report.order_id, report.kind, outcome, report.at)
-    return False
+    if not moved:
+        entry = deps.ledger.entry(report.order_id, report.kind)
+        if entry is None or entry.status != report.status or outcome in entry.announced:
+            return False
+    _announce(deps.ledger, deps.outcomes, report.order_id, report.kind, outcome, at=report.at)
+    return moved
 
 
-def _announce_again(
-    entry: LedgerEntry, outcomes: OutcomeAnnouncer, now: Callable[[], datetime]
+def _announce(
+    ledger: SentEmailLedger,
+    outcomes: OutcomeAnnouncer,
+    order_id: str,
+    kind: EmailKind,
+    outcome: EmailOutcome,
+    *,
+    at: datetime,
 ) -> None:
-    outcomes.announce(entry.order_id, entry.kind, _outcome(entry.status), entry.sent_at or now())
+    outcomes.announce(order_id, kind, outcome, at)
+    ledger.mark_announced(order_id, kind, outcome)
 
 
 def _outcome(status: LedgerStatus) -> EmailOutcome:

@@ -70,6 +70,10 @@ class SentEmailLedger(Protocol):
         it is already as far (reports come late, twice and out of order)."""
         ...
 
+    def mark_announced(self, order_id: str, kind: EmailKind, outcome: EmailOutcome) -> None:
+        """Note that ``outcome`` was told to the bus, so a redelivery does not tell it again."""
+        ...
+
 
 class Renderer(Protocol):
     def render(

@@ -3,6 +3,7 @@ answers, and refuses to apply to a moto whose code moved."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -12,8 +13,10 @@ from typing import Any
 import boto3
 import jsonpath_ng.ext
 import moto.backends
+import moto.dynamodb.models as dynamodb_models
 import pytest
 from moto import mock_aws
+from moto.dynamodb.parsing.validators import UpdateExpressionValidator
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
     state_task_service_sqs,
 )
@@ -170,3 +173,58 @@ def test_a_hook_on_a_vanished_method_fails_loudly(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(signals, "_HOOKS", gone)
     with pytest.raises(MotoPatchError, match=r"Shard\.add is gone"):
         signals.apply()
+
+
+@pytest.mark.usefixtures("aws")
+def test_racing_conditional_writes_on_one_item_let_exactly_one_win(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given moto's window between a condition's check and the write held open a while
+    checked_and_waiting = threading.Barrier(2, timeout=0.2)
+
+    class SlowValidator(UpdateExpressionValidator):
+        def validate(self) -> Any:
+            # Two writers meet here only if both passed the condition.
+            with contextlib.suppress(threading.BrokenBarrierError):
+                checked_and_waiting.wait()
+            return super().validate()
+
+    monkeypatch.setattr(dynamodb_models, "UpdateExpressionValidator", SlowValidator)
+    dynamodb = boto3.client("dynamodb", region_name=REGION)
+    dynamodb.create_table(
+        TableName="ledger",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName="ledger", Item={"id": {"S": "a"}, "status": {"S": "pending"}})
+    winners: list[str] = []
+
+    def decide(outcome: str) -> None:
+        try:
+            dynamodb.update_item(
+                TableName="ledger",
+                Key={"id": {"S": "a"}},
+                UpdateExpression="SET #s = :outcome",
+                ConditionExpression="#s = :pending",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={
+                    ":outcome": {"S": outcome},
+                    ":pending": {"S": "pending"},
+                },
+            )
+        except dynamodb.exceptions.ConditionalCheckFailedException:
+            return
+        winners.append(outcome)
+
+    # When an approval and a cancellation write at the same moment
+    threads = [threading.Thread(target=decide, args=(o,)) for o in ("approved", "cancelled")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    # Then one of them wins and the item holds what it wrote
+    assert len(winners) == 1
+    item = dynamodb.get_item(TableName="ledger", Key={"id": {"S": "a"}}, ConsistentRead=True)
+    assert item["Item"]["status"]["S"] == winners[0]

@@ -86,6 +86,13 @@ class InMemoryLedger:
             )
             return True
 
+    def mark_announced(self, order_id: str, kind: EmailKind, outcome: EmailOutcome) -> None:
+        with self._lock:
+            current = self.entries.get((order_id, kind))
+            if current is not None:
+                announced = current.announced | {outcome}
+                self.entries[order_id, kind] = replace(current, announced=announced)
+
 
 @dataclass(frozen=True)
 class SentEmail:
@@ -136,10 +143,15 @@ class RecordingAnnouncer:
     """Every EmailOutcomeRecorded announced, as (order id, kind, outcome, at)."""
 
     announced: list[tuple[str, EmailKind, str, datetime]] = field(default_factory=list)
+    # The bus refuses this many announcements first (the publisher raises).
+    refusals: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def announce(self, order_id: str, kind: EmailKind, outcome: EmailOutcome, at: datetime) -> None:
         with self._lock:
+            if self.refusals:
+                self.refusals -= 1
+                raise RuntimeError("PutEvents failed")
             self.announced.append((order_id, kind, outcome, at))
 
     def outcomes(self) -> list[tuple[EmailKind, str]]:

@@ -131,11 +131,49 @@ def test_two_cancellation_reasons_fail_the_state() -> None:
             "feedback_request": 1,
             "other": 1,
         },
+        {
+            "owner": 1,
+            "reminder 1": 2,
+            "order_received": 1,
+            "shipment_confirmed": 1,
+            "feedback_request": 1,
+        },
+        {
+            "owner": 1,
+            "backup": 2,
+            "order_received": 1,
+            "shipment_confirmed": 1,
+            "feedback_request": 1,
+        },
     ],
-    ids=["second confirmation", "no feedback", "owner asked twice", "also cancelled", "stray"],
+    ids=[
+        "second confirmation",
+        "no feedback",
+        "owner asked twice",
+        "also cancelled",
+        "stray",
+        "reminded twice",
+        "backup asked twice",
+    ],
 )
 def test_any_missing_extra_or_doubled_email_fails(mail: dict[str, int]) -> None:
     assert failed(one_email_each(evidence(replace(approved(), mail=mail))), "ord_a")
+
+
+def test_reminders_and_the_backup_approver_once_each_hold() -> None:
+    reminded = replace(
+        timed_out(),
+        mail={
+            "owner": 1,
+            "reminder 1": 1,
+            "reminder 2": 1,
+            "backup": 1,
+            "order_received": 1,
+            "order_cancelled": 1,
+        },
+    )
+
+    assert one_email_each(evidence(reminded)).ok
 
 
 def test_an_owner_never_asked_in_time_may_have_no_owner_message() -> None:
