@@ -78,10 +78,16 @@ _OTHER_SPACES = tuple(r for r in HORIZONTAL_SPACE_RANGES if r != (0x20, 0x20))
 # a row, no other spacing character, no refused character of the Basic Multilingual Plane.
 # \uXXXX reads the same in Python's re and ECMA-262; the few refused characters beyond it
 # (tag and musical-notation format characters) have no escape both understand, so the
-# schema leaves them to the models, which refuse them too.
-SAFE_TEXT_PATTERN = (
-    f"^(?! )(?!.* $)(?!.*  )[^{_class_body(_bmp(FORBIDDEN_RANGES))}{_class_body(_OTHER_SPACES)}]*$"
+# schema leaves them to the models, which refuse them too. The end is "no character
+# follows" rather than ``$``, which Python's re (and so Python's jsonschema) also matches
+# before a final newline.
+_SAFE_TEXT_BODY = (
+    f"^(?! )(?!.* $)(?!.*  )[^{_class_body(_bmp(FORBIDDEN_RANGES))}{_class_body(_OTHER_SPACES)}]*"
 )
+SAFE_TEXT_PATTERN = _SAFE_TEXT_BODY + r"(?![\s\S])"
+# The pattern as v1 schemas first published it: the same strings under ECMA-262, JSON
+# Schema's regex dialect; Python's re read its ``$`` as also allowing one final newline.
+SAFE_TEXT_PATTERN_FIRST_PUBLISHED = _SAFE_TEXT_BODY + "$"
 
 _FORBIDDEN_CHAR = re.compile(f"[{_class_body(FORBIDDEN_RANGES)}]")
 _SPACE_RUN = re.compile(f"[{_class_body(HORIZONTAL_SPACE_RANGES)}]+")

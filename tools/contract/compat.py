@@ -15,10 +15,13 @@ it, stops working with the new one:
   satisfy, ``uniqueItems``, ``additionalProperties: false``.
 
 One tightening is allowed within a version: the contract's safe-text pattern
-(``events.text.SAFE_TEXT_PATTERN``) added to a string that had no pattern. Every event valid
-under the new schema is valid under the old one, so no consumer breaks; the only events it
-refuses carry control, format or line-separator characters or untidy spacing in text people
-typed, which is the text that could pass for the shop's own lines (docs/decisions.md).
+(``events.text.SAFE_TEXT_PATTERN``) added to a string that had no pattern, or put in place of
+its first published spelling. Every event valid under the new schema is valid under the old
+one, so no consumer breaks; the only events it refuses carry control, format or
+line-separator characters or untidy spacing in text people typed, which is the text that
+could pass for the shop's own lines (docs/decisions.md). The respelling ends the pattern with
+"no character follows" instead of ``$``: the same strings under ECMA-262, JSON Schema's regex
+dialect, and no final newline under Python's re either.
 
 Not breaking: a new optional property, a wider enum (consumers of this contract handle a
 value they do not know, as they ignore a field they do not know), looser constraints, and
@@ -37,7 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from events.text import SAFE_TEXT_PATTERN
+from events.text import SAFE_TEXT_PATTERN, SAFE_TEXT_PATTERN_FIRST_PUBLISHED
 
 ANY = "any"
 # Keywords that describe but never constrain: free to change.
@@ -219,7 +222,10 @@ class _Comparison:
         self._tighter_max(old, new, "maxLength", path)
         self._tighter_min(old, new, "minLength", path)
         if "pattern" in new and old.get("pattern") != new["pattern"]:
-            if new["pattern"] == SAFE_TEXT_PATTERN and "pattern" not in old:
+            if new["pattern"] == SAFE_TEXT_PATTERN and (
+                old.get("pattern", SAFE_TEXT_PATTERN_FIRST_PUBLISHED)
+                == SAFE_TEXT_PATTERN_FIRST_PUBLISHED
+            ):
                 return  # the one tightening the policy allows (see the module docstring)
             was = f" (was {old['pattern']!r})" if "pattern" in old else ""
             self.report(path, "constraint", f"pattern {new['pattern']!r}{was}")

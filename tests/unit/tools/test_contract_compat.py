@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from events.models import ALL_EVENTS, Event, OrderCancelled
-from events.text import SAFE_TEXT_PATTERN
+from events.text import SAFE_TEXT_PATTERN, SAFE_TEXT_PATTERN_FIRST_PUBLISHED
 from tools.contract.compat import Breaking, breaking_changes
 
 
@@ -281,6 +281,22 @@ def test_adding_the_safe_text_pattern_where_there_was_none_is_compatible() -> No
         defs["Data"]["properties"]["comment"]["anyOf"][0]["pattern"] = SAFE_TEXT_PATTERN
 
     assert changed(edit) == []
+
+
+def test_the_safe_text_pattern_in_place_of_its_first_spelling_is_compatible() -> None:
+    def first_spelling(defs: dict[str, Any]) -> None:
+        defs["Data"]["properties"]["comment"]["anyOf"][0]["pattern"] = (
+            SAFE_TEXT_PATTERN_FIRST_PUBLISHED
+        )
+
+    def respelled(defs: dict[str, Any]) -> None:
+        defs["Data"]["properties"]["comment"]["anyOf"][0]["pattern"] = SAFE_TEXT_PATTERN
+
+    old, new = order_schema(), order_schema()
+    first_spelling(old["$defs"])
+    respelled(new["$defs"])
+    assert breaking_changes(old, new) == []
+    assert [c.kind for c in breaking_changes(new, old)] == ["constraint"]
 
 
 def test_the_safe_text_pattern_replacing_another_pattern_is_still_breaking() -> None:
