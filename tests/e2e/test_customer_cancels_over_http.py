@@ -28,6 +28,7 @@ from tests.e2e.conftest import (
     place,
 )
 from tests.support.customers import PASSWORD
+from tests.support.events import put_again
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -175,18 +176,7 @@ def test_a_cancelled_journey_delivered_twice_sends_nothing_more(server: LocalSer
     stack.wait_until_idle()
     first = server.stack.tap.for_order(order_id)
 
-    events = aws_client(server, "events")
-    for event in first:
-        events.put_events(
-            Entries=[
-                {
-                    "EventBusName": server.stack.settings.bus_name,
-                    "Source": event.source,
-                    "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail),
-                }
-            ]
-        )
+    put_again(aws_client(server, "events"), server.stack.settings.bus_name, first)
     server.stack.wait_until_idle()
 
     assert len(emails_for(server, order_id)) == 2  # received, cancelled

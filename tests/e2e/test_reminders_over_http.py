@@ -19,6 +19,7 @@ from local.links import decision_link, follow
 from local.server import LocalServer
 from local.settings import LocalStackSettings
 from tests.e2e.conftest import aws_client, emails_for, get_order, mailbox, place
+from tests.support.events import put_again
 from tests.support.polling import wait_until
 from tests.support.schemas import assert_matches_schema
 
@@ -163,17 +164,7 @@ def test_every_event_and_timer_of_an_escalated_order_delivered_twice(
 
     # Given every event and every timer message delivered again, through moto's own endpoint
     bus, sqs = aws_client(server, "events"), aws_client(server, "sqs")
-    for event in first_run:
-        bus.put_events(
-            Entries=[
-                {
-                    "EventBusName": stack.settings.bus_name,
-                    "Source": event.source,
-                    "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail),
-                }
-            ]
-        )
+    put_again(bus, stack.settings.bus_name, first_run)
     for delivery in fired:
         queue = sqs.get_queue_url(QueueName=delivery.target_arn.rsplit(":", 1)[-1])["QueueUrl"]
         sqs.send_message(QueueUrl=queue, MessageBody=delivery.input)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from events.models import Event
+from local.bus_tap import TappedEvent
 
 
 def eventbridge_event(
@@ -50,3 +52,18 @@ def sqs_event(*events: Event, raw_bodies: tuple[str, ...] = ()) -> dict[str, Any
     """An SQS event whose records carry ``events`` (as a rule delivers them) and raw bodies."""
     bodies = [json.dumps(eventbridge_event(e)) for e in events] + list(raw_bodies)
     return {"Records": [sqs_record(b) for b in bodies]}
+
+
+def put_again(events_client: Any, bus_name: str, tapped: Iterable[TappedEvent]) -> None:
+    """Put each tapped event on the bus once more, as at-least-once delivery may."""
+    for event in tapped:
+        events_client.put_events(
+            Entries=[
+                {
+                    "EventBusName": bus_name,
+                    "Source": event.source,
+                    "DetailType": event.detail_type,
+                    "Detail": json.dumps(event.detail),
+                }
+            ]
+        )

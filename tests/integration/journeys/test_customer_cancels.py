@@ -8,7 +8,6 @@ them wins, the customer gets the one email that outcome implies and the workflow
 
 from __future__ import annotations
 
-import json
 import threading
 
 import pytest
@@ -25,6 +24,7 @@ from tests.integration.journeys.test_order_journeys import (
     wait_for_email,
 )
 from tests.support.customers import signed_in
+from tests.support.events import put_again
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -37,18 +37,7 @@ def cancel(stack: LocalStack, order_id: str, email: str) -> HttpResponse:
 
 
 def redeliver_everything(stack: LocalStack, order_id: str) -> None:
-    events_client = stack.client("events")
-    for event in stack.tap.for_order(order_id):
-        events_client.put_events(
-            Entries=[
-                {
-                    "EventBusName": stack.settings.bus_name,
-                    "Source": event.source,
-                    "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail),
-                }
-            ]
-        )
+    put_again(stack.client("events"), stack.settings.bus_name, stack.tap.for_order(order_id))
     stack.wait_until_idle()
 
 

@@ -7,14 +7,13 @@ state it implies and the workflow execution ends.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from local.links import decision_link, follow
 from local.mailbox import MailItem
 from local.stack import LocalStack
 from tests.integration.journeys.conftest import StackFactory, get_order, place_order, send
+from tests.support.events import put_again
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -170,18 +169,7 @@ def test_every_event_delivered_twice_changes_nothing(make_stack: StackFactory) -
     first_run = stack.tap.for_order(order_id)
 
     # Given every event of the journey delivered a second time, as at-least-once allows
-    events_client = stack.client("events")
-    for event in first_run:
-        events_client.put_events(
-            Entries=[
-                {
-                    "EventBusName": stack.settings.bus_name,
-                    "Source": event.source,
-                    "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail),
-                }
-            ]
-        )
+    put_again(stack.client("events"), stack.settings.bus_name, first_run)
     stack.wait_until_idle()
 
     # Then no second email, execution, owner message or decision

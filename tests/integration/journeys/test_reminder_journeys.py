@@ -9,14 +9,13 @@ and every timer is delivered again.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from local.links import decision_link, follow
 from local.mailbox import MailItem
 from local.stack import LocalStack
 from tests.integration.journeys.conftest import StackFactory, get_order, place_order, send
+from tests.support.events import put_again
 from tests.support.polling import wait_until
 
 pytestmark = pytest.mark.timeout(120)
@@ -194,18 +193,7 @@ def test_every_event_and_timer_delivered_twice_sends_nothing_twice(
     assert len(fired) == 2
 
     # Given every event of the journey and every timer's message delivered a second time
-    events_client = stack.client("events")
-    for event in first_run:
-        events_client.put_events(
-            Entries=[
-                {
-                    "EventBusName": stack.settings.bus_name,
-                    "Source": event.source,
-                    "DetailType": event.detail_type,
-                    "Detail": json.dumps(event.detail),
-                }
-            ]
-        )
+    put_again(stack.client("events"), stack.settings.bus_name, first_run)
     sqs = stack.client("sqs")
     for delivery in fired:
         queue = sqs.get_queue_url(QueueName=delivery.target_arn.rsplit(":", 1)[-1])["QueueUrl"]
