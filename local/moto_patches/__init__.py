@@ -1,9 +1,11 @@
 """Small patches to moto, applied when the local stack's moto starts.
 
 Most cache one thing moto rebuilds on every request or execution and change nothing else;
-``dynamodb_writes`` makes conditional writes atomic, as DynamoDB's are. Each checks that what
-it replaces is still what it was written against and raises ``MotoPatchError`` otherwise, so a
-moto upgrade that moves the code fails at start-up instead of silently running slow or wrong.
+``dynamodb_writes`` makes conditional writes atomic, as DynamoDB's are, and
+``sfn_callbacks`` keeps an execution that is still starting from failing another's task
+token. Each checks that what it replaces is still what it was written against and raises
+``MotoPatchError`` otherwise, so a moto upgrade that moves the code fails at start-up instead
+of silently running slow or wrong.
 docs/moto-patches.md describes them for an upstream proposal.
 """
 
@@ -14,12 +16,21 @@ from local.moto_patches import (
     dispatch,
     dynamodb_writes,
     event_templates,
+    sfn_callbacks,
     sfn_clients,
     signals,
 )
 from local.moto_patches.errors import MotoPatchError
 
-PATCHES = (dispatch, event_templates, asl_trees, sfn_clients, signals, dynamodb_writes)
+PATCHES = (
+    dispatch,
+    event_templates,
+    asl_trees,
+    sfn_clients,
+    signals,
+    dynamodb_writes,
+    sfn_callbacks,
+)
 
 __all__ = ["PATCHES", "MotoPatchError", "apply_all"]
 

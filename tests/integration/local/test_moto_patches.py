@@ -24,10 +24,12 @@ from moto.stepfunctions.parser.asl.parse.asl_parser import (
     AmazonStateLanguageParser,
     ASLParserException,
 )
+from moto.stepfunctions.parser.backend.execution_worker import ExecutionWorker
 
 from local import moto_patches
 from local.moto_patches import asl_trees, dispatch, event_templates, sfn_clients, signals
 from local.moto_patches.errors import MotoPatchError
+from tests.support.polling import wait_until
 
 REGION = "us-east-1"
 DEFINITION = json.dumps(
@@ -228,3 +230,56 @@ def test_racing_conditional_writes_on_one_item_let_exactly_one_win(
     assert len(winners) == 1
     item = dynamodb.get_item(TableName="ledger", Key={"id": {"S": "a"}}, ConsistentRead=True)
     assert item["Item"]["status"]["S"] == winners[0]
+
+
+def test_a_task_token_is_answered_while_another_execution_is_still_starting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    starting, release = threading.Event(), threading.Event()
+    build_program = ExecutionWorker._get_evaluation_entrypoint
+
+    def slow_to_start(worker: Any) -> Any:
+        if worker._evaluation_details.execution_details.name == "starting":
+            starting.set()
+            release.wait(10)  # still RUNNING, its environment not built yet
+        return build_program(worker)
+
+    monkeypatch.setattr(ExecutionWorker, "_get_evaluation_entrypoint", slow_to_start)
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True}}):
+        sqs = boto3.client("sqs", region_name=REGION)
+        sfn = boto3.client("stepfunctions", region_name=REGION)
+        queue = sqs.create_queue(QueueName="tokens")["QueueUrl"]
+        machine = sfn.create_state_machine(
+            name="waits",
+            definition=json.dumps(
+                {
+                    "StartAt": "Ask",
+                    "States": {
+                        "Ask": {
+                            "Type": "Task",
+                            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                            "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
+                            "End": True,
+                        }
+                    },
+                }
+            ),
+            roleArn="arn:aws:iam::123456789012:role/r",
+        )["stateMachineArn"]
+        # Given an execution still starting and, after it, one waiting for its token
+        sfn.start_execution(stateMachineArn=machine, name="starting")
+        assert starting.wait(5)
+        try:
+            waiting = sfn.start_execution(stateMachineArn=machine, name="waiting")["executionArn"]
+            message = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=5)["Messages"][0]
+            # When the waiting one's token is answered
+            sfn.send_task_success(taskToken=message["Body"], output="{}")
+        finally:
+            release.set()
+
+        # Then the waiting execution goes on to its end
+        def status() -> str:
+            return str(sfn.describe_execution(executionArn=waiting)["status"])
+
+        assert wait_until(lambda: status() == "SUCCEEDED", what="the answered execution")
