@@ -364,7 +364,20 @@ def test_every_route_behind_an_authorizer_checks_the_pools_tokens(
             assert references(jwt["Audience"]) == {
                 logical_id(built.clients[trigger.authorizer.client])
             }
-            assert references(jwt["Issuer"]) == {logical_id(built.pool)}
+            # What Cognito writes as iss: https://cognito-idp.<region>.amazonaws.com/<pool id>.
+            assert jwt["Issuer"] == {
+                "Fn::Join": [
+                    "",
+                    [
+                        "https://cognito-idp.",
+                        {"Ref": "AWS::Region"},
+                        ".",
+                        {"Ref": "AWS::URLSuffix"},
+                        "/",
+                        {"Ref": logical_id(built.pool)},
+                    ],
+                ]
+            }
 
 
 def test_every_queue_has_a_dead_letter_queue(synthesized: Synthesized, service_name: str) -> None:
