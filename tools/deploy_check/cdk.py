@@ -106,7 +106,6 @@ class CdkCli:
                 "NO_COLOR": "1",
                 "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1",
                 "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
-                "PATH": f"{REPO_ROOT / '.venv' / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
             }
         )
 
