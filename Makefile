@@ -10,12 +10,26 @@ LAYER_PINS := infra/layer/requirements.txt
 # The official AsyncAPI parser (npm), which the contract tests run on docs/asyncapi.yaml.
 ASYNCAPI_CHECK := tools/asyncapi-check
 ASYNCAPI_STAMP := $(ASYNCAPI_CHECK)/node_modules/.package-lock.json
+# The deploy check: the CDK app deployed onto the ministack emulator (docs/deploy.md).
+# ministack runs the functions with its own interpreter, so it gets a Python 3.12 (the Lambda
+# runtime's) environment of its own; the CDK CLI is pinned in a local npm install.
+DEPLOY_CHECK := tools/deploy_check
+EMULATOR_VENV := .deploy-check/venv
+EMULATOR_STAMP := $(EMULATOR_VENV)/.installed
+CDK_CLI_STAMP := $(DEPLOY_CHECK)/cdk-cli/node_modules/.package-lock.json
+# The first candidate that runs as Python 3.12 (pyenv's shim on PATH may refuse to run).
+PYTHON312_CANDIDATES := python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 /usr/local/bin/python3.12 /usr/bin/python3.12)
+PYTHON312 ?= $(firstword $(foreach p,$(PYTHON312_CANDIDATES),$(shell $(p) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && echo $(p))))
+# `make deploy-check DEPLOY_CHECK_APP=broken-rule` deploys a deliberately broken variant: it must fail.
+DEPLOY_CHECK_APP ?= shop
+DEPLOY_CHECK_RUN := SHOP_DEPLOY_CHECK=$(DEPLOY_CHECK_APP) $(BIN)/python -m pytest tests/deploy -n 0 --timeout 900 --tb=short
 
-.PHONY: help demo local test lint format typecheck schemas openapi chromium clean
+.PHONY: help demo local test lint format typecheck schemas openapi chromium deploy-check clean
 
 help:
 	@echo "make demo   - set everything up and run the demo on the local stack"
 	@echo "make test   - set everything up and run lint, type check and the whole suite"
+	@echo "make deploy-check - deploy the CDK app onto the ministack emulator and drive it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,8 +87,28 @@ chromium:
 $(ASYNCAPI_STAMP): $(ASYNCAPI_CHECK)/package.json $(ASYNCAPI_CHECK)/package-lock.json
 	cd $(ASYNCAPI_CHECK) && npm ci --no-audit --no-fund --ignore-scripts
 
-test: chromium lint typecheck $(ASYNCAPI_STAMP)
+$(EMULATOR_STAMP): $(DEPLOY_CHECK)/emulator-requirements.txt
+	@if [ -z "$(PYTHON312)" ]; then \
+		echo "the deploy check needs Python 3.12 (the Lambda runtime's) for the emulator:" \
+			"put python3.12 on PATH or pass PYTHON312=/path/to/python3.12" >&2; \
+		exit 1; \
+	fi
+	rm -rf $(EMULATOR_VENV)
+	$(PYTHON312) -m venv $(EMULATOR_VENV)
+	$(EMULATOR_VENV)/bin/pip install --quiet --disable-pip-version-check --requirement $<
+	touch $@
+
+$(CDK_CLI_STAMP): $(DEPLOY_CHECK)/cdk-cli/package.json $(DEPLOY_CHECK)/cdk-cli/package-lock.json
+	cd $(DEPLOY_CHECK)/cdk-cli && npm ci --no-audit --no-fund --ignore-scripts
+
+deploy-check: $(DEV_STAMP) $(EMULATOR_STAMP) $(CDK_CLI_STAMP)
+	$(DEPLOY_CHECK_RUN)
+
+# The deploy check runs after the suite, not beside it: the suite keeps both cores.
+test: chromium lint typecheck $(ASYNCAPI_STAMP) $(EMULATOR_STAMP) $(CDK_CLI_STAMP)
 	$(BIN)/python -m pytest
+	$(DEPLOY_CHECK_RUN)
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache $(ASYNCAPI_CHECK)/node_modules
+	rm -rf $(VENV) cdk.out .pytest_cache .mypy_cache .ruff_cache $(ASYNCAPI_CHECK)/node_modules \
+		.deploy-check $(DEPLOY_CHECK)/cdk-cli/node_modules

@@ -21,8 +21,8 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
-# The Powertools for AWS Lambda (Python) release the code is tested with (pyproject pins v3).
-DEFAULT_POWERTOOLS_LAYER = "3.37.0"
+from infra.targets import ADAPTATIONS, Adaptation, Target
+
 STAGE_PATTERN = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 ACCOUNT_PATTERN = re.compile(r"^[0-9]{12}$")
 
@@ -40,6 +40,8 @@ _RETENTION = {
 # Keys an older cdk.json may still hold; silently ignoring them would deploy something else.
 RETIRED_KEYS = {
     "bus_name": "the bus is named shop-<stage>; choose the stage with -c stage=...",
+    "powertools_layer": "Powertools ships in the functions' own layer, pinned in "
+    "infra/layer/requirements.txt; change the version there",
 }
 
 
@@ -54,20 +56,23 @@ class DeployConfig:
     removal_policy: RemovalPolicy = RemovalPolicy.RETAIN
     log_retention: logs.RetentionDays = logs.RetentionDays.ONE_MONTH
     archive_retention_days: int = 90
-    # "3.37.0" (a Powertools release, resolved through Powertools' public SSM parameter)
-    # or "27" (a layer version number of the public layer, used as is).
-    powertools_layer: str = DEFAULT_POWERTOOLS_LAYER
     alarm_topic_arn: str | None = None
     create_ses_identities: bool = True
     ses_sandbox_recipients: tuple[str, ...] = ()
     subscriber_accounts: tuple[str, ...] = ()
     # The address or domain identities ``ShopAccount`` creates (default: ``sender_email``).
     ses_identities: tuple[str, ...] = ()
+    # AWS, or the emulator the deploy check runs on (infra/targets.py: what it leaves out).
+    target: Target = Target.AWS
     lookup: Callable[[str], Any] = field(default=lambda _key: None, repr=False, compare=False)
 
     @property
     def bus_name(self) -> str:
         return f"shop-{self.stage}"
+
+    def leaves_out(self, adaptation: Adaptation) -> bool:
+        """Whether the target cannot create what ``adaptation`` names, so it is not built."""
+        return adaptation in ADAPTATIONS[self.target]
 
     @property
     def metrics_namespace(self) -> str:
@@ -104,12 +109,12 @@ class DeployConfig:
             removal_policy=_removal_policy(_text(lookup, "removal_policy") or "retain"),
             log_retention=retention,
             archive_retention_days=_int(lookup, "archive_retention_days", 90),
-            powertools_layer=_text(lookup, "powertools_layer") or DEFAULT_POWERTOOLS_LAYER,
             alarm_topic_arn=_text(lookup, "alarm_topic_arn"),
             create_ses_identities=_bool(lookup, "create_ses_identities", default=True),
             ses_sandbox_recipients=_list(lookup, "ses_sandbox_recipients"),
             subscriber_accounts=accounts,
             ses_identities=_list(lookup, "ses_identities"),
+            target=_target(lookup),
             lookup=lookup,
         )
 
@@ -164,6 +169,15 @@ def _list(lookup: Callable[[str], Any], key: str) -> tuple[str, ...]:
         return ()
     items = value if isinstance(value, list) else str(value).split(",")
     return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _target(lookup: Callable[[str], Any]) -> Target:
+    text = _text(lookup, "target") or Target.AWS.value
+    try:
+        return Target(text.lower())
+    except ValueError:
+        choices = ", ".join(t.value for t in Target)
+        raise ConfigError(f"context 'target' must be one of {choices}: {text!r}") from None
 
 
 def _removal_policy(text: str) -> RemovalPolicy:

@@ -1,15 +1,13 @@
-"""What every function runs: the repository's source, Powertools, and a small dependency layer.
+"""What every function runs: the repository's source and one pinned dependency layer.
 
 - Code: the repository root as a plain asset holding an allow-list of what functions need at
   run time (the event contract's runtime modules, the services' Python and templates); the
   contract's tooling, the local stack, the measuring tools and infra stay out. No Docker, no
   build step: what the tests import is what runs. No bytecode either (docs/decisions.md).
-- Powertools: the public layer published by the Powertools team for python3.12 / x86_64,
-  chosen by the ``powertools_layer`` context value (a release such as ``3.37.0``, resolved
-  through the SSM parameter Powertools publishes in every region, or a layer version number).
-- Dependencies the runtime and Powertools layer lack (``infra/layer/requirements.txt``):
-  installed by pip on the deploying machine for the Lambda platform (manylinux wheels,
-  CPython 3.12), again without Docker. ``cdk deploy ShopOrders`` bundles only that stack.
+- Dependencies beyond the runtime's boto3, Powertools included
+  (``infra/layer/requirements.txt``, the versions the tests install): installed by pip on the
+  deploying machine for the Lambda platform (manylinux wheels, CPython 3.12), again without
+  Docker. ``cdk deploy ShopOrders`` bundles only that stack.
 """
 
 from __future__ import annotations
@@ -21,7 +19,6 @@ from typing import Any
 
 import jsii
 from aws_cdk import (
-    ArnFormat,
     AssetHashType,
     BundlingOptions,
     DockerImage,
@@ -29,7 +26,6 @@ from aws_cdk import (
     Stack,
 )
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from infra.paths import REPO_ROOT
@@ -37,9 +33,7 @@ from infra.paths import REPO_ROOT
 LAYER_DIR = Path(__file__).resolve().parent / "layer"
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.X86_64
-POWERTOOLS_ACCOUNT = "017000801446"  # the Powertools team's publishing account
-POWERTOOLS_LAYER_NAME = "AWSLambdaPowertoolsPythonV3-python312-x86_64"
-POWERTOOLS_SSM_PREFIX = "/aws/service/powertools/python/x86_64/python3.12"
+LAYER_ID = "DependenciesLayer"
 
 # What functions import or read at run time, and nothing else: the contract's runtime part
 # and the services' Python and templates. Glob rules, applied in order, the last match wins;
@@ -68,30 +62,16 @@ def source_code() -> lambda_.Code:
     return lambda_.Code.from_asset(str(REPO_ROOT), exclude=SOURCE_EXCLUDES)
 
 
-def powertools_layer(scope: Construct, release: str) -> lambda_.ILayerVersion:
-    """The public Powertools layer in the stack's region."""
-    if release.isdigit():
-        arn = Stack.of(scope).format_arn(
-            service="lambda",
-            account=POWERTOOLS_ACCOUNT,
-            resource="layer",
-            resource_name=f"{POWERTOOLS_LAYER_NAME}:{release}",
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-    else:
-        # Resolved by CloudFormation at deploy time, in the region being deployed to.
-        arn = ssm.StringParameter.value_for_string_parameter(
-            scope, f"{POWERTOOLS_SSM_PREFIX}/{release}"
-        )
-    return lambda_.LayerVersion.from_layer_version_arn(scope, "PowertoolsLayer", arn)
-
-
 def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
-    requirements = LAYER_DIR / "requirements.txt"
+    """The stack's dependency layer, created on first use: its functions and probes share it."""
+    stack = Stack.of(scope)
+    existing = stack.node.try_find_child(LAYER_ID)
+    if isinstance(existing, lambda_.LayerVersion):
+        return existing
     return lambda_.LayerVersion(
-        scope,
-        "DependenciesLayer",
-        description="Runtime dependencies beyond boto3 and Powertools (infra/layer).",
+        stack,
+        LAYER_ID,
+        description="Powertools and every other runtime dependency beyond boto3 (infra/layer).",
         compatible_runtimes=[RUNTIME],
         compatible_architectures=[ARCHITECTURE],
         code=lambda_.Code.from_asset(
@@ -101,7 +81,7 @@ def dependencies_layer(scope: Construct) -> lambda_.LayerVersion:
             bundling=BundlingOptions(
                 # Never used: local bundling always answers. A bundling image is mandatory.
                 image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
-                local=PipInstall(requirements),
+                local=PipInstall(LAYER_DIR / "requirements.txt"),
             ),
         ),
     )
@@ -117,6 +97,8 @@ def pip_install_command(requirements: Path, target: Path) -> list[str]:
         "--disable-pip-version-check",
         "--no-deps",
         "--only-binary=:all:",
+        # Bytecode pip compiles is for this machine's Python, not the Lambda runtime's.
+        "--no-compile",
         "--platform",
         "manylinux2014_x86_64",
         "--implementation",

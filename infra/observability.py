@@ -27,6 +27,7 @@ from infra.build.context import BuiltService
 from infra.config import DeployConfig
 from infra.naming import pascal
 from infra.subscription_probe import SubscriptionProbe
+from infra.targets import METRIC_MATH_ALARMS
 
 PERIOD = Duration.minutes(5)
 WIDTH = 24
@@ -34,7 +35,7 @@ WIDTH = 24
 ITERATOR_AGE_ALARM = Duration.minutes(5)
 ExtraWidgets = Callable[[BuiltService], Sequence[cloudwatch.IWidget]]
 # Domain alarms: created through ``ServiceObservability.alarm``, so they share its actions.
-ExtraAlarms = Callable[["ServiceObservability", BuiltService], Sequence[cloudwatch.Alarm]]
+ExtraAlarms = Callable[["ServiceObservability", BuiltService], None]
 ALARM_TOPIC_ID = "AlarmTopic"
 
 
@@ -66,6 +67,7 @@ class ServiceObservability(Construct):
         super().__init__(scope, construct_id)
         self.built = built
         self._actions = alarm_actions(self, config)
+        self._without_metric_math = config.leaves_out(METRIC_MATH_ALARMS)
         self.alarms: list[cloudwatch.Alarm] = []
         self.probes: list[SubscriptionProbe] = []
         self._alarm_on_functions()
@@ -103,9 +105,12 @@ class ServiceObservability(Construct):
         description: str,
         *,
         threshold: float = 1,
-    ) -> cloudwatch.Alarm:
+    ) -> cloudwatch.Alarm | None:
         """An alarm at ``metric >= threshold``. Missing data is not breaching by default:
-        every metric here is published only when its event (an error, a message) happened."""
+        every metric here is published only when its event (an error, a message) happened.
+        None where the target cannot create an alarm on metric math (infra/targets.py)."""
+        if self._without_metric_math and isinstance(metric, cloudwatch.MathExpression):
+            return None
         alarm = cloudwatch.Alarm(
             self,
             construct_id,

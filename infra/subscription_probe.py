@@ -64,7 +64,7 @@ class SubscriptionProbe(Construct):
             architecture=lambda_code.ARCHITECTURE,
             handler=f"{probe.__name__.rpartition('.')[2]}.lambda_handler",
             code=lambda_.Code.from_asset(str(PROBE_DIR), exclude=["__pycache__", "*.pyc"]),
-            layers=[lambda_code.powertools_layer(self, config.powertools_layer)],
+            layers=[lambda_code.dependencies_layer(self)],
             timeout=Duration.seconds(30),
             environment={
                 probe.TOPIC_ARN_ENV_VAR: topic.topic_arn,
@@ -78,8 +78,9 @@ class SubscriptionProbe(Construct):
         suppress(
             self.function,
             "L1",
-            "Python 3.12 is pinned on purpose: the Powertools layer is built for python3.12, "
-            "like every function of the shop, and a runtime upgrade is a reviewed change.",
+            "Python 3.12 is pinned on purpose: the dependency layer (Powertools included) is "
+            "built for python3.12, like every function of the shop, and a runtime upgrade is "
+            "a reviewed change.",
         )
         events.Rule(
             self,

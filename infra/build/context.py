@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from aws_cdk import Stack
+from aws_cdk import Fn, Stack
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
@@ -31,8 +31,23 @@ class BuiltUserPool:
 
     @property
     def issuer(self) -> str:
-        """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: what tokens carry as iss."""
-        return self.pool.user_pool_provider_url
+        """``https://cognito-idp.<region>.amazonaws.com/<pool id>``: what tokens carry as iss.
+
+        Built from the pool id, as CDK's own user pool authorizer does, rather than read
+        through the pool's ``ProviderURL`` attribute, which the deploy check's emulator lacks.
+        """
+        stack = Stack.of(self.pool)
+        return Fn.join(
+            "",
+            [
+                "https://cognito-idp.",
+                stack.region,
+                ".",
+                stack.url_suffix,
+                "/",
+                self.pool.user_pool_id,
+            ],
+        )
 
 
 @dataclass

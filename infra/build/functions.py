@@ -41,10 +41,7 @@ def complete_environment(ctx: BuildContext) -> None:
 
 def functions(ctx: BuildContext) -> None:
     code = lambda_code.source_code()
-    layers = [
-        lambda_code.powertools_layer(ctx.scope, ctx.config.powertools_layer),
-        lambda_code.dependencies_layer(ctx.scope),
-    ]
+    layers: list[lambda_.ILayerVersion] = [lambda_code.dependencies_layer(ctx.scope)]
     for fn in ctx.wiring.functions:
         _function(ctx, fn, code, layers)
 
@@ -133,8 +130,8 @@ def _function(
     suppress(
         created,
         "L1",
-        "Python 3.12 is pinned on purpose: the Powertools layer and the dependency layer "
-        "are built for python3.12, and a runtime upgrade is a reviewed change.",
+        "Python 3.12 is pinned on purpose: the dependency layer (Powertools included) is "
+        "built for python3.12, and a runtime upgrade is a reviewed change.",
     )
     ctx.out.functions[fn.name] = created
     ctx.out.function_logs[fn.name] = log_group

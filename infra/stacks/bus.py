@@ -17,6 +17,7 @@ from constructs import Construct
 from infra.config import DeployConfig
 from infra.event_schemas import SCHEMAS_DIR, registry_schemas
 from infra.naming import bus_parameters
+from infra.targets import EVENT_ARCHIVE, SCHEMA_REGISTRY
 
 # Events the shop's services publish; the archive keeps them for replay.
 SHOP_SOURCE_PREFIX = "shop."
@@ -45,13 +46,15 @@ class BusStack(Stack):
         """``schemas_dir`` holds the committed contract; every version in it is registered."""
         super().__init__(scope, construct_id, **kwargs)
         self.bus = events.EventBus(self, "Bus", event_bus_name=config.bus_name)
-        self.bus.archive(
-            "Archive",
-            description="Every shop event, for replay after a consumer bug is fixed.",
-            event_pattern=events.EventPattern(source=events.Match.prefix(SHOP_SOURCE_PREFIX)),
-            retention=Duration.days(config.archive_retention_days),
-        )
-        self._registry(config, schemas_dir)
+        if not config.leaves_out(EVENT_ARCHIVE):
+            self.bus.archive(
+                "Archive",
+                description="Every shop event, for replay after a consumer bug is fixed.",
+                event_pattern=events.EventPattern(source=events.Match.prefix(SHOP_SOURCE_PREFIX)),
+                retention=Duration.days(config.archive_retention_days),
+            )
+        if not config.leaves_out(SCHEMA_REGISTRY):
+            self._registry(config, schemas_dir)
         self._subscribers(config)
         parameters = bus_parameters(config.stage)
         ssm.StringParameter(

@@ -20,7 +20,6 @@ All of them count with the services' Powertools metrics (namespace of the stage,
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -64,23 +63,17 @@ def service_metric(
     )
 
 
-def orders_alarms(
-    observability: ServiceObservability, built: BuiltService
-) -> Sequence[cloudwatch.Alarm]:
-    return [
-        observability.alarm(
-            ORDER_PLACED_REPUBLISHED_METRIC,
-            service_metric(built, ORDER_PLACED_REPUBLISHED_METRIC),
-            "The sweeper republished OrderPlaced for orders still 'placed' past "
-            "stuck_after_seconds: the outbox did not carry them in time (the bus refusing "
-            "events, or the stream mapping behind: see the IteratorAge alarm).",
-        )
-    ]
+def orders_alarms(observability: ServiceObservability, built: BuiltService) -> None:
+    observability.alarm(
+        ORDER_PLACED_REPUBLISHED_METRIC,
+        service_metric(built, ORDER_PLACED_REPUBLISHED_METRIC),
+        "The sweeper republished OrderPlaced for orders still 'placed' past "
+        "stuck_after_seconds: the outbox did not carry them in time (the bus refusing "
+        "events, or the stream mapping behind: see the IteratorAge alarm).",
+    )
 
 
-def notifications_alarms(
-    observability: ServiceObservability, built: BuiltService
-) -> Sequence[cloudwatch.Alarm]:
+def notifications_alarms(observability: ServiceObservability, built: BuiltService) -> None:
     counts = {
         EmailOutcome.FAILED: "SES refused a customer email for good (the ledger holds it as "
         "failed with the reason: sandbox, unverified sender, suppressed or invalid address).",
@@ -89,10 +82,8 @@ def notifications_alarms(
         EmailOutcome.RESENT_AFTER_STALE_CLAIM: "A customer email stayed claimed in 'sending' "
         "past stale_claim_seconds with no word from SES and was sent again (maybe twice).",
     }
-    alarms = [
+    for outcome, description in counts.items():
         observability.alarm(outcome.value, service_metric(built, outcome.value), description)
-        for outcome, description in counts.items()
-    ]
     bounced = service_metric(built, SES_BOUNCED_METRIC, BOUNCE_SHARE_PERIOD)
     accepted = service_metric(built, SES_ACCEPTED_METRIC, BOUNCE_SHARE_PERIOD)
     share = cloudwatch.MathExpression(
@@ -101,32 +92,25 @@ def notifications_alarms(
         period=BOUNCE_SHARE_PERIOD,
         label="emails bounced or rejected (% of those SES accepted)",
     )
-    alarms.append(
-        observability.alarm(
-            "EmailBounceShare",
-            share,
-            f"{BOUNCE_SHARE_ALARM_PERCENT} % or more of this stage's customer emails bounced "
-            "or were rejected in 6 hours (SES reviews an account at 5 %): look for invalid "
-            "addresses in the ledger (status failed, reason bounced).",
-            threshold=BOUNCE_SHARE_ALARM_PERCENT,
-        )
+    observability.alarm(
+        "EmailBounceShare",
+        share,
+        f"{BOUNCE_SHARE_ALARM_PERCENT} % or more of this stage's customer emails bounced "
+        "or were rejected in 6 hours (SES reviews an account at 5 %): look for invalid "
+        "addresses in the ledger (status failed, reason bounced).",
+        threshold=BOUNCE_SHARE_ALARM_PERCENT,
     )
-    return alarms
 
 
-def workflow_alarms(
-    observability: ServiceObservability, built: BuiltService
-) -> Sequence[cloudwatch.Alarm]:
-    alarms = [
-        observability.alarm(
-            "DecisionAfterWorkflowMovedOn",
-            service_metric(built, DecisionOutcome.MOVED_ON.value, Duration.minutes(5)),
-            "A decision reached a workflow that had already moved on (timed out or "
-            "cancelled): the owner may have been told their decision counted. See "
-            "relay-decision's log ('decision reached a workflow that had moved on'); raise "
-            "the approvals decision_margin_seconds if it fires under normal load.",
-        )
-    ]
+def workflow_alarms(observability: ServiceObservability, built: BuiltService) -> None:
+    observability.alarm(
+        "DecisionAfterWorkflowMovedOn",
+        service_metric(built, DecisionOutcome.MOVED_ON.value, Duration.minutes(5)),
+        "A decision reached a workflow that had already moved on (timed out or "
+        "cancelled): the owner may have been told their decision counted. See "
+        "relay-decision's log ('decision reached a workflow that had moved on'); raise "
+        "the approvals decision_margin_seconds if it fires under normal load.",
+    )
     for machine in built.wiring.state_machines:
         asl = json.loads((REPO_ROOT / machine.definition_file).read_text(encoding="utf-8"))
         counted = _DecisionCounter(
@@ -144,18 +128,15 @@ def workflow_alarms(
             period=APPROVAL_TIMEOUT_PERIOD,
             label="approval requests nobody answered (%)",
         )
-        alarms.append(
-            observability.alarm(
-                f"{pascal(machine.name)}ApprovalTimeouts",
-                share,
-                f"{machine.name}: {APPROVAL_TIMEOUT_ALARM_PERCENT} % or more of the approval "
-                "requests decided in the last 6 hours were never answered (orders cancelled "
-                "with reason approval_timeout). Is the owner receiving the requests? Check "
-                "the owner subscription alarm and the approvals dashboard.",
-                threshold=APPROVAL_TIMEOUT_ALARM_PERCENT,
-            )
+        observability.alarm(
+            f"{pascal(machine.name)}ApprovalTimeouts",
+            share,
+            f"{machine.name}: {APPROVAL_TIMEOUT_ALARM_PERCENT} % or more of the approval "
+            "requests decided in the last 6 hours were never answered (orders cancelled "
+            "with reason approval_timeout). Is the owner receiving the requests? Check "
+            "the owner subscription alarm and the approvals dashboard.",
+            threshold=APPROVAL_TIMEOUT_ALARM_PERCENT,
         )
-    return alarms
 
 
 class _DecisionCounter:

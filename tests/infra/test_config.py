@@ -60,6 +60,7 @@ def test_cdk_json_types_are_accepted() -> None:
         ("log_retention_days", "31"),
         ("create_ses_identities", "maybe"),
         ("subscriber_accounts", "not-an-account"),
+        ("target", "localstack"),
     ],
 )
 def test_a_bad_value_names_its_key(key: str, value: str) -> None:
@@ -72,6 +73,11 @@ def test_physical_names_follow_the_stage() -> None:
 
     assert chosen.bus_name == "shop-prod"
     assert chosen.metrics_namespace == "Shop/prod"
+
+
+def test_a_powertools_layer_in_context_is_refused_not_ignored() -> None:
+    with pytest.raises(ConfigError, match=r"powertools_layer.*infra/layer/requirements.txt"):
+        config(powertools_layer="3.37.0")
 
 
 def test_a_bus_name_in_context_is_refused_not_ignored() -> None:

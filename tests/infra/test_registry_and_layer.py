@@ -6,14 +6,18 @@ No synthesis here: these read the repository only.
 from __future__ import annotations
 
 import json
-from importlib.metadata import version
+import tomllib
+from importlib.metadata import requires, version
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft4Validator
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from infra.event_schemas import SCHEMAS_DIR, registry_schema, registry_schemas, to_draft4
 from infra.lambda_code import LAYER_DIR, pip_install_command
+from infra.paths import REPO_ROOT
 
 pytestmark = pytest.mark.infra
 
@@ -81,11 +85,41 @@ def test_layer_pins_are_the_versions_the_tests_run_with() -> None:
         assert version(name) == pinned, name
 
 
+# What the Lambda runtime itself provides: boto3 and what it depends on.
+RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "urllib3", "python-dateutil", "six"}
+LAMBDA_MARKERS = {"python_version": "3.12", "sys_platform": "linux", "platform_system": "Linux"}
+
+
+def test_layer_holds_every_runtime_dependency_powertools_included() -> None:
+    pins = {
+        canonicalize_name(line.split("==")[0])
+        for line in (LAYER_DIR / "requirements.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(r) for r in project["dependencies"]]
+    needed: set[str] = set()
+    while wanted:
+        requirement = wanted.pop()
+        name = canonicalize_name(requirement.name)
+        if name in needed or name in RUNTIME_PROVIDED:
+            continue
+        needed.add(name)
+        for text in requires(name) or []:
+            dependency = Requirement(text)
+            markers = [LAMBDA_MARKERS | {"extra": extra} for extra in requirement.extras or {""}]
+            if dependency.marker is None or any(dependency.marker.evaluate(m) for m in markers):
+                wanted.append(dependency)
+
+    assert "aws-lambda-powertools" in needed
+    assert needed - pins == set(), "imported by the functions but not in the layer"
+
+
 def test_layer_is_built_for_the_lambda_platform_without_docker(tmp_path: Path) -> None:
     command = pip_install_command(LAYER_DIR / "requirements.txt", tmp_path)
 
     assert command[1:4] == ["-m", "pip", "install"]
-    for flag in ("--no-deps", "--only-binary=:all:"):
+    for flag in ("--no-deps", "--only-binary=:all:", "--no-compile"):
         assert flag in command
     assert command[command.index("--platform") + 1] == "manylinux2014_x86_64"
     assert command[command.index("--python-version") + 1] == "3.12"
