@@ -57,9 +57,14 @@ class BusTap:
                             body["detail-type"], body["source"], body["time"], body["detail"]
                         )
                     )
-                    self._sqs.delete_message(
-                        QueueUrl=self._url, ReceiptHandle=message["ReceiptHandle"]
-                    )
+                # One call for the batch: the tap reads every event on the bus.
+                self._sqs.delete_message_batch(
+                    QueueUrl=self._url,
+                    Entries=[
+                        {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                        for i, m in enumerate(messages)
+                    ],
+                )
 
     def for_order(self, order_id: str, detail_type: str | None = None) -> list[TappedEvent]:
         return [

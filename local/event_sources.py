@@ -37,6 +37,9 @@ BACKOFF_SECONDS = 0.05
 MAX_BACKOFF_SECONDS = 5.0
 # How long a pushed source sleeps at most without a wake-up: a safety net, not the pace.
 IDLE_CEILING_SECONDS = 2.0
+# How often a stream's shards are listed again (Lambda's poller also rediscovers them on a
+# timer, not per batch; a moto table's stream keeps one shard for its life).
+SHARD_REFRESH_SECONDS = 10.0
 
 
 class EventSource(Protocol):
@@ -136,6 +139,7 @@ class DynamoDbStreamEventSource:
         self._iterators: dict[str, str] = {}
         self._pending: dict[str, list[dict[str, Any]]] = {}
         self._attempts: dict[str, int] = {}
+        self._shards_listed_at: float | None = None
         self.wakeup = threading.Event()  # set by moto when any table's stream gets a record
         STREAM_RECORDS.subscribe(self.wakeup)
 
@@ -159,6 +163,13 @@ class DynamoDbStreamEventSource:
         return delivered
 
     def _discover_shards(self) -> None:
+        now = self._clock()
+        if (
+            self._shards_listed_at is not None
+            and now - self._shards_listed_at < SHARD_REFRESH_SECONDS
+        ):
+            return
+        self._shards_listed_at = now
         shards = self._streams.describe_stream(StreamArn=self._arn)["StreamDescription"]["Shards"]
         for shard in shards:
             if shard["ShardId"] not in self._iterators:

@@ -27,6 +27,8 @@ from moto.core.botocore_stubber import MockRawResponse
 from moto.core.request import Request
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+from local import inprocess_signing
+
 Route = tuple[re.Pattern[str], Callable[..., Any]]
 _LOOPBACK = frozenset({"127.0.0.1", "localhost"})
 
@@ -55,12 +57,17 @@ class InProcessTransport:
         with self._lock:
             self._ports.discard(port)
 
-    def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+    def serves(self, url: str) -> bool:
+        """Whether a request to ``url`` goes to a server this transport answers for."""
         if not self._ports:
+            return False
+        parts = urlsplit(url)
+        return parts.port in self._ports and parts.hostname in _LOOPBACK
+
+    def __call__(self, request: AWSPreparedRequest, **_: Any) -> AWSResponse | None:
+        if not self.serves(request.url):
             return None
         url = urlsplit(request.url)
-        if url.port not in self._ports or url.hostname not in _LOOPBACK:
-            return None
         handler = self._handler(request, url.path or "/")
         if handler is None:
             return None
@@ -159,7 +166,9 @@ TRANSPORT = InProcessTransport()
 
 
 def install() -> InProcessTransport:
-    """Every botocore session (the default one and any made later) asks the transport first."""
+    """Every botocore session (the default one and any made later) asks the transport first,
+    and requests it answers are not signed (``local.inprocess_signing``)."""
+    inprocess_signing.install(TRANSPORT.serves)
     if ("before-send", TRANSPORT) not in botocore.handlers.BUILTIN_HANDLERS:
         botocore.handlers.BUILTIN_HANDLERS.append(("before-send", TRANSPORT))
         import boto3  # noqa: PLC0415

@@ -12,22 +12,30 @@ docs/moto-patches.md describes them for an upstream proposal.
 from __future__ import annotations
 
 from local.moto_patches import (
+    actions,
     asl_trees,
+    backends,
     dispatch,
+    dynamodb_transactions,
     dynamodb_writes,
     event_templates,
     sfn_callbacks,
     sfn_clients,
     signals,
+    sqs_queues,
 )
 from local.moto_patches.errors import MotoPatchError
 
 PATCHES = (
     dispatch,
+    backends,
+    actions,
     event_templates,
     asl_trees,
     sfn_clients,
+    sqs_queues,
     signals,
+    dynamodb_transactions,
     dynamodb_writes,
     sfn_callbacks,
 )

@@ -4,11 +4,13 @@ The same ASL (rendered by the same provisioner from the workflow's wiring, with 
 approval window and feedback delay), the same number of executions, the same mix and the same
 closed loop of ``concurrency`` clients, but no handlers, no bus consumers, no HTTP: each
 client starts an execution, waits for its token message on the token queue, answers it
-directly with SendTaskSuccess / SendTaskFailure as the mix says (or lets it time out), and
-then waits for its execution to end, as the shop's clients follow their order to its last
-email. Throughput counts every execution that ended, from the first start to the last stop,
-as the shop's counts every order from the first POST to the last email: both include the
-timeouts' approval window and the feedback delay.
+directly with SendTaskSuccess / SendTaskFailure as the mix says and then waits for its
+execution to end, as the shop's clients follow an answered order to its last email. A client
+told to let its execution time out leaves it once the token has arrived and takes the next,
+as the shop's client leaves an order once the owner's message has arrived: the approval
+window is a wait, not work, for both. Throughput counts every execution that ended, from the
+first start to the last stop, as the shop's counts every order from the first POST to the
+last email: both include the last timeouts' approval window and the feedback delay.
 
 ``shop bench`` runs it after the shop's stack has stopped, in a process of its own
 (``run_in_subprocess``: a fresh interpreter and moto server, nothing left of the shop's run);
@@ -175,6 +177,8 @@ def _measure(
             )
             token = inbox.wait(order_id, approval_window_seconds + 30)
             decision = decisions[index]
+            if token is not None and decision == "timeout":
+                return  # the window runs out without this client, as the shop's does
             if token is not None and decision == "approve":
                 _retrying(lambda: sfn.send_task_success(taskToken=token, output="{}"))
             elif token is not None and decision == "reject":
@@ -190,6 +194,7 @@ def _measure(
         started = time.time()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             list(pool.map(journey, range(executions)))
+        wait_until_none_running(sfn, arn, end_deadline_seconds)  # the timeouts left behind
     finally:
         inbox.stop()
     ended = [
@@ -221,6 +226,18 @@ def wait_until_ended(sfn: Any, execution_arn: str, timeout_seconds: float) -> st
             return status
         time.sleep(POLL_SECONDS)
     return status
+
+
+def wait_until_none_running(sfn: Any, state_machine_arn: str, timeout_seconds: float) -> None:
+    """Until no execution of the state machine is running, or ``timeout_seconds`` passed."""
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        running = sfn.list_executions(
+            stateMachineArn=state_machine_arn, statusFilter="RUNNING", maxResults=1
+        )["executions"]
+        if not running:
+            return
+        time.sleep(POLL_SECONDS)
 
 
 def command(
