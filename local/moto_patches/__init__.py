@@ -15,6 +15,7 @@ from local.moto_patches import (
     actions,
     asl_trees,
     backends,
+    cognito_pools,
     dispatch,
     dynamodb_transactions,
     dynamodb_writes,
@@ -38,6 +39,7 @@ PATCHES = (
     dynamodb_transactions,
     dynamodb_writes,
     sfn_callbacks,
+    cognito_pools,
 )
 
 __all__ = ["PATCHES", "MotoPatchError", "apply_all"]

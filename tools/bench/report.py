@@ -75,7 +75,8 @@ def print_report(figures: Mapping[str, Any], out: TextIO) -> None:
         print(
             f"  bare state machine on moto: {baseline['throughput_per_second']:.2f} executions/s "
             f"({ended} ended in {baseline['wall_seconds']:.1f} s; same mix and clients, each "
-            f"waiting for its execution to end, in a process of its own); "
+            f"following an answered execution to its end and leaving a timeout as ours do, in "
+            f"a process of its own); "
             f"ours / bare = {ratio:.2f}",
             file=out,
         )

@@ -36,23 +36,22 @@ class DynamoTimelineStore:
         )
 
     def add(self, order_id: str, event_id: str, step: TimelineStep) -> bool:
-        expires = self._expiry(order_id)
-        item: dict[str, Any] = {
+        entry = STEP_PREFIX + event_id
+        item = {
             "order_id": order_id,
-            "entry": STEP_PREFIX + event_id,
+            "entry": entry,
             "step": step.model_dump_json(exclude_none=True),
         }
-        if expires is not None:
-            item["expires_at"] = expires
         try:
             self._table.put_item(Item=item, ConditionExpression="attribute_not_exists(order_id)")
         except ClientError as error:
             if is_condition_failed(error):
                 return False
             raise
-        if expires is None and (expires := self._expiry(order_id)) is not None:
-            # Cancelled while this step was being written: ``expire_at`` may not have seen it.
-            self._set_expiry(order_id, STEP_PREFIX + event_id, expires)
+        # Read after the write: ``expire_at`` sets the head before it lists the steps, so a
+        # step written while the order is being cancelled is either listed there or sees it.
+        if (expires := self._expiry(order_id)) is not None:
+            self._set_expiry(order_id, entry, expires)
         return True
 
     def expire_at(self, order_id: str, at: datetime) -> None:

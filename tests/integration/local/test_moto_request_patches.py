@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import copy
 import inspect
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import moto.cognitoidp.models as cognito_models
 import moto.core.utils
 import pytest
 from botocore.exceptions import ClientError
@@ -223,3 +225,60 @@ def test_a_transaction_patch_on_a_moved_moto_fails_loudly(monkeypatch: pytest.Mo
     monkeypatch.setattr(DynamoDBBackend, "transact_write_items", moved)
     with pytest.raises(MotoPatchError, match="original_table_state"):
         dynamodb_transactions.apply()
+
+
+def test_sign_ins_never_fail_while_other_customers_sign_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Given moto's walk over a pool's users (to find one by e-mail) held open a while
+    models: Any = cognito_models
+    real_flatten = models.flatten_attrs
+
+    def slow_flatten(attributes: Any) -> Any:
+        time.sleep(0.001)
+        return real_flatten(attributes)
+
+    monkeypatch.setattr(cognito_models, "flatten_attrs", slow_flatten)
+    idp = boto3.client("cognito-idp", region_name=REGION)
+    pool = idp.create_user_pool(PoolName="customers", UsernameAttributes=["email"])["UserPool"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool["Id"], ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    password = "Local-Passw0rd"  # moto's Cognito, made here
+
+    def sign_up(email: str) -> None:
+        idp.admin_create_user(UserPoolId=pool["Id"], Username=email, MessageAction="SUPPRESS")
+        idp.admin_set_user_password(
+            UserPoolId=pool["Id"], Username=email, Password=password, Permanent=True
+        )
+
+    for n in range(15):
+        sign_up(f"early-{n}@example.com")
+    failures: list[str] = []
+
+    def sign_ups() -> None:
+        for n in range(15):
+            sign_up(f"late-{n}@example.com")
+
+    def sign_ins() -> None:
+        for _ in range(15):
+            try:
+                idp.initiate_auth(
+                    ClientId=client,
+                    AuthFlow="USER_PASSWORD_AUTH",
+                    AuthParameters={"USERNAME": "early-14@example.com", "PASSWORD": password},
+                )
+            except Exception as error:  # what a customer would see, recorded
+                failures.append(f"{type(error).__name__}: {error}")
+
+    # When customers sign in while others sign up
+    threads = [threading.Thread(target=sign_ups), threading.Thread(target=sign_ins)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    # Then every sign-in succeeds and every customer is there
+    assert failures == []
+    users = idp.list_users(UserPoolId=pool["Id"], Limit=60)["Users"]
+    assert len(users) == 30

@@ -124,7 +124,7 @@ def test_the_baseline_line_says_what_was_compared_and_what_the_ratio_means() -> 
     print_report(figures(baseline=bare, overhead={"throughput_ratio": 0.5}), out)
 
     text = out.getvalue()
-    assert "3 ended in 3.0 s; same mix and clients, each waiting for its execution to end" in text
+    assert "3 ended in 3.0 s; same mix and clients, each following an answered execution" in text
     assert "in a process of its own" in text
     assert "ends orders at 0.50x the rate moto's bare state machine ends" in text
     assert "cut throughput to 50% of what the workflow alone allows" in text
