@@ -282,3 +282,11 @@ def test_sign_ins_never_fail_while_other_customers_sign_up(
     assert failures == []
     users = idp.list_users(UserPoolId=pool["Id"], Limit=60)["Users"]
     assert len(users) == 30
+
+
+def test_nothing_survives_a_reset_not_even_a_backend_made_during_one() -> None:
+    # SES v2's backend takes SES's when a reset re-creates it, after the reset cleared SES's.
+    sesv2 = boto3.client("sesv2", region_name=REGION)
+    for _ in range(3):
+        sesv2.create_configuration_set(ConfigurationSetName="customer-email")
+        base_backend.BackendDict.reset()
