@@ -12,7 +12,6 @@ shows.
 
 from __future__ import annotations
 
-import functools
 import inspect
 import threading
 from collections.abc import Callable
@@ -21,20 +20,11 @@ from typing import Any
 from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUserPool
 
 from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.serialising import is_serialised, serialised
 
 _lock = threading.RLock()
 # Calls that must be covered: the sign-in that walks the users and the sign-up that adds one.
 _REQUIRED = ("initiate_auth", "admin_initiate_auth", "admin_create_user", "sign_up")
-
-
-def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _lock:
-            return method(*args, **kwargs)
-
-    wrapper.shop_serialised = True  # type: ignore[attr-defined]
-    return wrapper
 
 
 def _public_methods() -> dict[str, Callable[..., Any]]:
@@ -51,5 +41,5 @@ def apply() -> None:
         raise MotoPatchError(f"moto's CognitoIdpBackend no longer has {missing}")
     require_source(CognitoIdpUserPool._get_user, "for user in self.users.values()")
     for name, method in methods.items():
-        if not getattr(method, "shop_serialised", False):
-            setattr(CognitoIdpBackend, name, _serialised(method))
+        if not is_serialised(method):
+            setattr(CognitoIdpBackend, name, serialised(method, _lock))

@@ -11,14 +11,12 @@ one atomic, as the service is. Reads wait at most for one write; moto holds the 
 
 from __future__ import annotations
 
-import functools
 import threading
-from collections.abc import Callable
-from typing import Any
 
 from moto.dynamodb.models import DynamoDBBackend
 
 from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.serialising import is_serialised, serialised
 
 _lock = threading.RLock()
 
@@ -33,22 +31,12 @@ _METHODS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _serialised(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _lock:
-            return method(*args, **kwargs)
-
-    wrapper.shop_serialised = True  # type: ignore[attr-defined]
-    return wrapper
-
-
 def apply() -> None:
     for name, needle in _METHODS:
         method = DynamoDBBackend.__dict__.get(name)
         if method is None:
             raise MotoPatchError(f"moto's DynamoDBBackend.{name} is gone")
-        if getattr(method, "shop_serialised", False):
+        if is_serialised(method):
             continue
         require_source(method, needle)
-        setattr(DynamoDBBackend, name, _serialised(method))
+        setattr(DynamoDBBackend, name, serialised(method, _lock))

@@ -4,7 +4,6 @@ uncomputed signature while moto checks none; every other request is signed as be
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -13,7 +12,7 @@ from botocore.auth import SigV4Auth
 from moto import settings
 
 from local import inprocess_signing
-from local.inprocess import TRANSPORT, install
+from local.inprocess import TRANSPORT
 from local.inprocess_signing import UNCOMPUTED_SIGNATURE, SigningChangedError
 from local.moto_server import MotoServer
 
@@ -22,17 +21,6 @@ HEADER = re.compile(
     r"^AWS4-HMAC-SHA256 Credential=local/\d{8}/us-east-1/sqs/aws4_request, "
     r"SignedHeaders=[a-z0-9;-]+, Signature=(?P<signature>[0-9a-f]{64})$"
 )
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MotoServer]:
-    install()
-    moto = MotoServer()
-    moto.start()
-    try:
-        yield moto
-    finally:
-        moto.stop()
 
 
 def signature_of_a_call(server: MotoServer) -> str:

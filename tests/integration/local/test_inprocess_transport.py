@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -18,16 +17,6 @@ from local.inprocess import TRANSPORT
 from local.moto_server import MotoServer
 
 REGION = "us-east-1"
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[MotoServer]:
-    moto = MotoServer()
-    moto.start()
-    try:
-        yield moto
-    finally:
-        moto.stop()
 
 
 def client(server: MotoServer, service: str) -> Any:
