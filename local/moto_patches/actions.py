@@ -25,7 +25,12 @@ import moto.core.utils
 from moto.core import responses
 from moto.core.responses import BaseResponse
 
-from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.errors import (
+    MotoPatchError,
+    Replacement,
+    replace_imported,
+    require_source,
+)
 
 _ORIGINAL_NAMES: Callable[[object], list[str]] = moto.core.utils.method_names_from_class
 _ORIGINAL_CAMELCASE: Callable[[str], str] = moto.core.utils.camelcase_to_underscores
@@ -43,6 +48,7 @@ def method_names_from_class(clazz: object) -> list[str]:
     return names
 
 
+# A pure function of a constant name; SQS's models share this cache (``sqs_queues``).
 camelcase_to_underscores = functools.lru_cache(maxsize=4096)(_ORIGINAL_CAMELCASE)
 
 
@@ -57,8 +63,7 @@ def _get_action(self: Any) -> str:
     return action
 
 
-# (name in moto.core.responses, moto's own function, the replacement)
-_NAMES: tuple[tuple[str, Callable[..., Any], Callable[..., Any]], ...] = (
+_NAMES: tuple[Replacement, ...] = (
     ("method_names_from_class", _ORIGINAL_NAMES, method_names_from_class),
     ("camelcase_to_underscores", _ORIGINAL_CAMELCASE, camelcase_to_underscores),
 )
@@ -77,9 +82,5 @@ def apply() -> None:
         "camelcase_to_underscores(self._get_action())",
         "method_names_from_class(self.__class__)",
     )
-    for name, original, _ in _NAMES:
-        if getattr(responses, name, None) is not original:
-            raise MotoPatchError(f"moto.core.responses.{name} is not moto.core.utils.{name}")
-    for name, _, replacement in _NAMES:
-        setattr(responses, name, replacement)
+    replace_imported(responses, _NAMES)
     BaseResponse._get_action = _get_action  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""The one error a patch raises when moto is no longer what it was written against."""
+"""The one error a patch raises when moto is no longer what it was written against, and the
+checks that raise it."""
 
 from __future__ import annotations
 
@@ -21,3 +22,17 @@ def require_source(function: Callable[..., Any], *needles: str) -> None:
         if needle not in source:
             name = f"{function.__module__}.{function.__qualname__}"
             raise MotoPatchError(f"{name} no longer contains {needle!r}")
+
+
+# (name a moto module imported, moto's own function, the replacement)
+Replacement = tuple[str, Callable[..., Any], Callable[..., Any]]
+
+
+def replace_imported(module: Any, replacements: tuple[Replacement, ...]) -> None:
+    """Rebind names ``module`` imported from moto's utilities, each only if it is still moto's
+    own function (nothing changes when one is not)."""
+    for name, original, _ in replacements:
+        if getattr(module, name, None) is not original:
+            raise MotoPatchError(f"{module.__name__}.{name} is not moto's own {name}")
+    for name, _, replacement in replacements:
+        setattr(module, name, replacement)

@@ -27,7 +27,13 @@ import moto.core.utils
 import moto.sqs.models as sqs_models
 from moto.sqs.models import Queue, SQSBackend
 
-from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.actions import camelcase_to_underscores
+from local.moto_patches.errors import (
+    MotoPatchError,
+    Replacement,
+    replace_imported,
+    require_source,
+)
 
 _RETENTION = "MessageRetentionPeriod"
 _ORIGINAL_CHECK: Callable[..., bool] = SQSBackend.__dict__[
@@ -41,7 +47,7 @@ _ORIGINAL_CAMELCASE = moto.core.utils.camelcase_to_underscores
 @functools.wraps(_ORIGINAL_CHECK)
 def is_message_valid_based_on_retention_period(self: Any, queue_name: str, message: Any) -> bool:
     queue = self.get_queue(queue_name)
-    retention_period = getattr(queue, _camelcase_to_underscores(_RETENTION))
+    retention_period = getattr(queue, camelcase_to_underscores(_RETENTION))
     retain_until = retention_period + message.sent_timestamp / 1000
     return bool(retain_until > time.time())
 
@@ -54,13 +60,10 @@ def unix_time_millis(dt: datetime | None = None) -> float:
     return time.time() * 1000.0 if dt is None else _ORIGINAL_UNIX_TIME_MILLIS(dt)
 
 
-_camelcase_to_underscores = functools.lru_cache(maxsize=1024)(_ORIGINAL_CAMELCASE)
-
-# (name in moto.sqs.models, moto's own function, the replacement)
-_NAMES: tuple[tuple[str, Callable[..., Any], Callable[..., Any]], ...] = (
+_NAMES: tuple[Replacement, ...] = (
     ("unix_time", _ORIGINAL_UNIX_TIME, unix_time),
     ("unix_time_millis", _ORIGINAL_UNIX_TIME_MILLIS, unix_time_millis),
-    ("camelcase_to_underscores", _ORIGINAL_CAMELCASE, _camelcase_to_underscores),
+    ("camelcase_to_underscores", _ORIGINAL_CAMELCASE, camelcase_to_underscores),
 )
 
 
@@ -78,11 +81,7 @@ def apply() -> None:
     # The clock: the original reads ``utcnow()`` against the epoch, i.e. ``time.time()``.
     require_source(_ORIGINAL_UNIX_TIME, "utcnow()", "utcfromtimestamp(0)")
     require_source(_ORIGINAL_UNIX_TIME_MILLIS, "unix_time(dt) * 1000")
-    for name, original, _ in _NAMES:
-        if getattr(sqs_models, name, None) is not original:
-            raise MotoPatchError(f"moto.sqs.models.{name} is not moto.core.utils.{name}")
-    for name, _, replacement in _NAMES:
-        setattr(sqs_models, name, replacement)
+    replace_imported(sqs_models, _NAMES)
     SQSBackend.is_message_valid_based_on_retention_period = (  # type: ignore[method-assign]
         is_message_valid_based_on_retention_period
     )
