@@ -29,7 +29,9 @@ def name_from_email(email: str) -> str:
 
 def new_password() -> str:
     # Cognito's default policy: 8+ characters with lower and upper case, a digit, a symbol.
-    return f"{secrets.token_urlsafe(12)}-Aa1"
+    # It starts with letters because a leading "-" reads as an option when pasted after
+    # `--password`, as token_urlsafe's output may begin.
+    return f"Aa1-{secrets.token_urlsafe(12)}"
 
 
 @dataclass(frozen=True)
