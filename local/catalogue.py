@@ -19,13 +19,12 @@ from pydantic import ValidationError
 
 from local.loopback import is_loopback
 from local.provision import LocalNames
+from local.stack_options import add_stack_options
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.domain.catalogue import CatalogueEntry
 from services.orders.wiring import WIRING
 
 SAMPLE_FILE = Path(__file__).with_name("sample_catalogue.json")
-DEFAULT_ENDPOINT = "http://127.0.0.1:5000"
-DEFAULT_PREFIX = LocalNames().prefix
 TABLE = "catalogue"
 
 
@@ -79,23 +78,14 @@ def add_parser(commands: Any) -> None:
     put.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR")
     put.add_argument("--inactive", action="store_true", help="listed but not for sale")
     for sub in (listing, put):
-        sub.add_argument(
-            "--endpoint-url",
-            default=DEFAULT_ENDPOINT,
-            help=f"the stack's moto endpoint (default {DEFAULT_ENDPOINT})",
-        )
-        sub.add_argument(
-            "--prefix",
-            default=DEFAULT_PREFIX,
-            help=f"the stack's resource prefix (default {DEFAULT_PREFIX})",
-        )
+        add_stack_options(sub)
 
 
 def command(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
 
     try:
-        catalogue = local_catalogue(args.endpoint_url, args.prefix)
+        catalogue = local_catalogue(args.moto_url, args.prefix)
         if args.catalogue_command == "list":
             for entry in catalogue.list():
                 state = "" if entry.active else "  (inactive)"
@@ -121,5 +111,5 @@ def command(args: argparse.Namespace) -> int:
         print(str(error), file=sys.stderr)
         return 2
     except (BotoCoreError, ClientError) as error:
-        print(f"no local stack's catalogue at {args.endpoint_url}: {error}", file=sys.stderr)
+        print(f"no local stack's catalogue at {args.moto_url}: {error}", file=sys.stderr)
         return 1

@@ -19,6 +19,7 @@ from local.settings import (
     DEFAULT_PORT,
     LocalStackSettings,
 )
+from local.stack_options import add_moto_url
 from local.timeline import timeline_lines
 from tools import coldstart
 from tools.bench import cli as bench_cli
@@ -86,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (place, get, listing, timeline, cancel):
         sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
         customers_cli.add_password(sub)
-        customers_cli.add_moto_url(sub)
+        add_moto_url(sub)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
     for sub in (place, get, listing, timeline, cancel, outbox):

@@ -20,17 +20,11 @@ from local.customers import (
 from local.loopback import local_client
 from local.provision import LocalNames
 from local.settings import LocalStackSettings
+from local.stack_options import add_moto_url
 from services.common.wiring import HttpApiTrigger
 from services.orders.wiring import WIRING as ORDERS
 
 PASSWORD_ENV = "SHOP_CUSTOMER_PASSWORD"  # noqa: S105 - the variable's name, not a password
-
-
-def add_moto_url(parser: argparse.ArgumentParser) -> None:
-    default = _default_moto_url()
-    parser.add_argument(
-        "--moto-url", default=default, help=f"the local stack's moto endpoint (default {default})"
-    )
 
 
 def add_password(parser: argparse.ArgumentParser) -> None:
@@ -104,8 +98,3 @@ def command(args: argparse.Namespace) -> int:
         print(f"shop customers: {error}", file=sys.stderr)
         return 1
     return 0
-
-
-def _default_moto_url() -> str:
-    settings = LocalStackSettings()
-    return f"http://{settings.host}:{settings.moto_port}"

@@ -23,7 +23,8 @@ from typing import Any
 
 from local.loopback import local_client
 from local.queues import queue_depth
-from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION
+from local.stack_options import add_stack_options
 
 DLQ_SUFFIX = "-dlq"
 # While we look, messages stay hidden from other readers; they are released right after.
@@ -263,25 +264,14 @@ def add_parser(commands: Any) -> None:
     listing = actions.add_parser("list", help="messages per DLQ: detail-type and order id")
     redrive = actions.add_parser("redrive", help="move every dead letter back to its queue")
     for sub in (listing, redrive):
-        sub.add_argument(
-            "--url",
-            "--endpoint-url",
-            dest="url",
-            default=DEFAULT_MOTO_URL,
-            help=f"the stack's moto endpoint (default {DEFAULT_MOTO_URL})",
-        )
-        sub.add_argument(
-            "--prefix",
-            default=DEFAULT_PREFIX,
-            help=f"the stack's resource prefix (default {DEFAULT_PREFIX})",
-        )
+        add_stack_options(sub)
 
 
 def command(args: argparse.Namespace) -> int:
     from botocore.exceptions import EndpointConnectionError  # noqa: PLC0415
 
     try:
-        sqs = client(args.url)
+        sqs = client(args.moto_url)
         if args.dlq_command == "list":
             print_listing(listing(sqs, args.prefix), print)
         else:
@@ -290,6 +280,6 @@ def command(args: argparse.Namespace) -> int:
         print(f"shop dlq: {error}", file=sys.stderr)
         return 2
     except EndpointConnectionError:
-        print(f"shop dlq: no local stack answered at {args.url}", file=sys.stderr)
+        print(f"shop dlq: no local stack answered at {args.moto_url}", file=sys.stderr)
         return 1
     return 0

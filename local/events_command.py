@@ -18,7 +18,7 @@ from events.models import EVENTS_BY_DETAIL_TYPE
 from local import tail
 from local.loopback import local_client
 from local.paths import EVENT_EXAMPLES_DIR
-from local.settings import DEFAULT_MOTO_URL
+from local.stack_options import add_moto_url
 
 DEFAULT_BUS = "shop"
 EXAMPLES_DIR = EVENT_EXAMPLES_DIR
@@ -87,13 +87,7 @@ def add_parser(commands: Any) -> None:
     tail_parser.add_argument(
         "--json", action="store_true", help="print each whole event (envelope and detail)"
     )
-    tail_parser.add_argument(
-        "--url",
-        "--endpoint-url",
-        dest="url",
-        default=DEFAULT_MOTO_URL,
-        help=f"the stack's moto endpoint (default {DEFAULT_MOTO_URL})",
-    )
+    add_moto_url(tail_parser)
     tail_parser.add_argument("--bus", default=DEFAULT_BUS, help=f"(default {DEFAULT_BUS})")
     sample_parser = actions.add_parser(
         "sample", help="print a published example event, as a rule delivers it"
@@ -124,18 +118,18 @@ def _tail(args: argparse.Namespace) -> int:
 
     tail_filter = tail.TailFilter(tuple(args.types or ()), args.order)
     try:
-        events = local_client("events", args.url, command="shop events tail")
-        sqs = local_client("sqs", args.url, command="shop events tail")
+        events = local_client("events", args.moto_url, command="shop events tail")
+        sqs = local_client("sqs", args.moto_url, command="shop events tail")
     except ValueError as error:
         print(f"shop events tail: {error}", file=sys.stderr)
         return 2
     try:
         events.describe_event_bus(Name=args.bus)
     except EndpointConnectionError:
-        print(f"shop events tail: no local stack answered at {args.url}", file=sys.stderr)
+        print(f"shop events tail: no local stack answered at {args.moto_url}", file=sys.stderr)
         return 1
     except events.exceptions.ResourceNotFoundException:
-        print(f"shop events tail: no bus {args.bus!r} at {args.url}", file=sys.stderr)
+        print(f"shop events tail: no bus {args.bus!r} at {args.moto_url}", file=sys.stderr)
         return 1
     # Ctrl-C and SIGTERM end the loop between polls, so the rule and queue are always deleted.
     stop = threading.Event()
@@ -143,7 +137,7 @@ def _tail(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
 
     def ready(_: tail.Listener) -> None:
-        print(tail.describe(tail_filter, args.bus, args.url), file=sys.stderr, flush=True)
+        print(tail.describe(tail_filter, args.bus, args.moto_url), file=sys.stderr, flush=True)
 
     tail.run(
         events,

@@ -14,7 +14,8 @@ import sys
 from typing import Any
 
 from local.loopback import local_client
-from local.settings import DEFAULT_MOTO_URL, DEFAULT_PREFIX, DEFAULT_REGION
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION
+from local.stack_options import add_stack_options
 
 SIGNING_KEY = "signing-key"
 KEY_BYTES = 32  # hex-encoded: 64 characters, as the stack generates at start-up
@@ -48,16 +49,7 @@ def add_parser(commands: Any) -> None:
     rotate_cmd = actions.add_parser(
         "rotate", help="sign new links with a new key; open links keep working"
     )
-    rotate_cmd.add_argument(
-        "--url",
-        "--endpoint-url",
-        dest="url",
-        default=DEFAULT_MOTO_URL,
-        help=f"the stack's moto endpoint (default {DEFAULT_MOTO_URL})",
-    )
-    rotate_cmd.add_argument(
-        "--prefix", default=DEFAULT_PREFIX, help=f"the stack's prefix (default {DEFAULT_PREFIX})"
-    )
+    add_stack_options(rotate_cmd)
 
 
 def command(args: argparse.Namespace) -> int:
@@ -65,12 +57,12 @@ def command(args: argparse.Namespace) -> int:
 
     secret_id = signing_key_secret(args.prefix)
     try:
-        new, previous = rotate(client(args.url), secret_id)
+        new, previous = rotate(client(args.moto_url), secret_id)
     except ValueError as error:
         print(f"shop keys: {error}", file=sys.stderr)
         return 2
     except EndpointConnectionError:
-        print(f"shop keys: no local stack answered at {args.url}", file=sys.stderr)
+        print(f"shop keys: no local stack answered at {args.moto_url}", file=sys.stderr)
         return 1
     except ClientError as error:
         print(f"shop keys: {secret_id}: {error.response['Error']['Code']}", file=sys.stderr)

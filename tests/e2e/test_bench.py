@@ -111,7 +111,7 @@ def test_dlq_list_is_safe_and_redrive_lets_the_order_finish(
             timeout=60,
             what="the poison message and the order's OrderPlaced in the DLQ",
         )
-        endpoint = ["--url", server.moto.url, "--prefix", settings.prefix]
+        endpoint = ["--moto-url", server.moto.url, "--prefix", settings.prefix]
 
         assert cli.main(["dlq", "list", *endpoint]) == 0
         listing = capsys.readouterr().out

@@ -49,8 +49,9 @@ class TailProcess:
         assert server.moto is not None
         self.lines: list[str] = []
         self.errors: list[str] = []
+        tail = [sys.executable, "-m", "local.cli", "events", "tail", "--moto-url", server.moto.url]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "local.cli", "events", "tail", "--url", server.moto.url, *args],
+            [*tail, *args],
             cwd=REPO_ROOT,
             env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
             stdout=subprocess.PIPE,

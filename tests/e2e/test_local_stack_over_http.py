@@ -222,7 +222,7 @@ def test_shop_keys_rotate_keeps_open_links_working(
     approve = decision_link(owner_text(server, order_id), "approve")
     assert server.moto is not None
 
-    rotated = cli.main(["keys", "rotate", "--url", server.moto.url, "--prefix", "shop-e2e"])
+    rotated = cli.main(["keys", "rotate", "--moto-url", server.moto.url, "--prefix", "shop-e2e"])
 
     assert rotated == 0
     assert "still work" in capsys.readouterr().out

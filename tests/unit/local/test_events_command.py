@@ -57,6 +57,6 @@ def test_unknown_type_version_or_example_is_refused(
 
 
 def test_tail_refuses_an_endpoint_off_this_machine(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["events", "tail", "--url", "https://events.eu-west-1.amazonaws.com"]) == 2
+    assert main(["events", "tail", "--moto-url", "https://events.eu-west-1.amazonaws.com"]) == 2
 
     assert "talks only to a local stack on this machine" in capsys.readouterr().err

@@ -1,0 +1,34 @@
+"""The options of every ``shop`` verb that talks to a running local stack's AWS.
+
+Spelt one way across the verbs (``--moto-url``, with the aws CLI's ``--endpoint-url`` as a
+synonym, and ``--prefix``) and defaulting from the same ``SHOP_LOCAL_*`` settings that
+``shop local`` reads, so a stack started on other ports or another prefix is found the same
+way by all of them. ``--url`` is left to the verbs that talk to the HTTP gateway.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from local.settings import LocalStackSettings
+
+
+def add_moto_url(parser: argparse.ArgumentParser) -> None:
+    settings = LocalStackSettings()
+    default = f"http://{settings.host}:{settings.moto_port}"
+    parser.add_argument(
+        "--moto-url",
+        "--endpoint-url",
+        dest="moto_url",
+        default=default,
+        help=f"the stack's moto endpoint (default {default})",
+    )
+
+
+def add_stack_options(parser: argparse.ArgumentParser) -> None:
+    """``--moto-url`` and ``--prefix``: which stack, for verbs that name its resources."""
+    add_moto_url(parser)
+    default = LocalStackSettings().prefix
+    parser.add_argument(
+        "--prefix", default=default, help=f"the stack's resource prefix (default {default})"
+    )
