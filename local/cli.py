@@ -14,12 +14,11 @@ from local import catalogue, customers_cli, dlq, events_command, http_client, ke
 from local.customers import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, CustomerError, bearer
 from local.logs import configure
 from local.settings import (
-    DEFAULT_GATEWAY_URL,
     DEFAULT_MOTO_PORT,
     DEFAULT_PORT,
     LocalStackSettings,
 )
-from local.stack_options import add_moto_url
+from local.stack_options import add_gateway_url, add_moto_url
 from local.timeline import timeline_lines
 from tools import coldstart
 from tools.bench import cli as bench_cli
@@ -91,11 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
     for sub in (place, get, listing, timeline, cancel, outbox):
-        sub.add_argument(
-            "--url",
-            default=DEFAULT_GATEWAY_URL,
-            help=f"the local stack (default {DEFAULT_GATEWAY_URL})",
-        )
+        add_gateway_url(sub)
     customers_cli.add_parser(commands)
     bench_cli.add_parser(commands)
     dlq.add_parser(commands)

@@ -3,7 +3,7 @@
 Spelt one way across the verbs (``--moto-url``, with the aws CLI's ``--endpoint-url`` as a
 synonym, and ``--prefix``) and defaulting from the same ``SHOP_LOCAL_*`` settings that
 ``shop local`` reads, so a stack started on other ports or another prefix is found the same
-way by all of them. ``--url`` is left to the verbs that talk to the HTTP gateway.
+way by all of them. ``--url`` is the HTTP gateway, for the verbs that talk to it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,14 @@ def add_moto_url(parser: argparse.ArgumentParser) -> None:
         dest="moto_url",
         default=default,
         help=f"the stack's moto endpoint (default {default})",
+    )
+
+
+def add_gateway_url(parser: argparse.ArgumentParser) -> None:
+    settings = LocalStackSettings()
+    default = f"http://{settings.host}:{settings.port}"
+    parser.add_argument(
+        "--url", default=default, help=f"the stack's HTTP gateway (default {default})"
     )
 
 

@@ -35,3 +35,12 @@ def test_the_defaults_are_the_stack_that_shop_local_starts_with_the_same_setting
 
     assert args.moto_url == "http://127.0.0.1:6124"
     assert getattr(args, "prefix", "shop-other") == "shop-other"
+
+
+@pytest.mark.parametrize("verb", [["orders", "list"], ["outbox"]], ids=" ".join)
+def test_verbs_that_talk_to_the_http_gateway_find_it_from_the_same_settings(
+    verb: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHOP_LOCAL_PORT", "6125")
+
+    assert build_parser().parse_args(verb).url == "http://127.0.0.1:6125"
