@@ -7,8 +7,11 @@ import json
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
+
+from pydantic import ValidationError
 
 from local import catalogue, customers_cli, dlq, events_command, http_client, keys
 from local.customers import DEMO_EMAIL, DEMO_NAME, DEMO_PASSWORD, CustomerError, bearer
@@ -205,33 +208,42 @@ def _outbox(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 - one return per command
-    argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+def _parser_or_explain() -> argparse.ArgumentParser | None:
+    """The parser, or ``None`` after saying which ``SHOP_LOCAL_*`` variable its defaults refuse."""
     try:
-        if args.command == "catalogue":
-            return catalogue.command(args)
-        if args.command == "bench":
-            return bench_cli.command(args, argv)
-        if args.command == "dlq":
-            return dlq.command(args)
-        if args.command == "cost":
-            return cost.run(args, sys.stdout)
-        if args.command == "coldstart":
-            return coldstart.run(args, sys.stdout)
-        if args.command == "keys":
-            return keys.command(args)
-        if args.command == "events":
-            return events_command.command(args)
-        if args.command == "local":
-            return _run_local(args)
-        if args.command == "demo":
-            return _run_demo(args)
-        if args.command == "orders":
-            return _orders(args)
-        if args.command == "customers":
-            return customers_cli.command(args)
-        return _outbox(args)
+        return build_parser()
+    except ValidationError as error:
+        for problem in error.errors():
+            variable = "SHOP_LOCAL_" + "_".join(str(part) for part in problem["loc"]).upper()
+            print(f"shop: {variable}={problem['input']!r}: {problem['msg']}", file=sys.stderr)
+        return None
+
+
+# What each verb of ``build_parser`` runs, given its parsed arguments and the raw ones.
+COMMANDS: dict[str, Callable[[argparse.Namespace, list[str]], int]] = {
+    "catalogue": lambda args, _: catalogue.command(args),
+    "bench": bench_cli.command,
+    "dlq": lambda args, _: dlq.command(args),
+    "cost": lambda args, _: cost.run(args, sys.stdout),
+    "coldstart": lambda args, _: coldstart.run(args, sys.stdout),
+    "keys": lambda args, _: keys.command(args),
+    "events": lambda args, _: events_command.command(args),
+    "local": lambda args, _: _run_local(args),
+    "demo": lambda args, _: _run_demo(args),
+    "orders": lambda args, _: _orders(args),
+    "customers": lambda args, _: customers_cli.command(args),
+    "outbox": lambda args, _: _outbox(args),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser_or_explain()
+    if parser is None:
+        return 2
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, argv)
     except OSError as error:  # connection refused, reset, timed out
         print(f"could not reach the local stack: {error}", file=sys.stderr)
         return 1

@@ -1,8 +1,11 @@
-"""Every ``shop`` verb that talks to a running stack's AWS finds it the same way."""
+"""The ``shop`` command line: every verb finds a running stack the same way, a setting it
+refuses is named without a traceback, and every verb has something to run."""
+
+import argparse
 
 import pytest
 
-from local.cli import build_parser
+from local.cli import COMMANDS, build_parser, main
 
 VERBS = (
     ["catalogue", "list"],
@@ -44,3 +47,22 @@ def test_verbs_that_talk_to_the_http_gateway_find_it_from_the_same_settings(
     monkeypatch.setenv("SHOP_LOCAL_PORT", "6125")
 
     assert build_parser().parse_args(verb).url == "http://127.0.0.1:6125"
+
+
+def test_a_setting_the_defaults_refuse_is_named_and_nothing_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("SHOP_LOCAL_MOTO_PORT", "five thousand")
+
+    assert main(["dlq", "list"]) == 2
+
+    error = capsys.readouterr().err
+    assert error.startswith("shop: SHOP_LOCAL_MOTO_PORT='five thousand': Input should be")
+    assert "Traceback" not in error
+
+
+def test_every_verb_on_the_command_line_has_something_to_run() -> None:
+    parser = build_parser()
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+
+    assert set(verbs.choices) == set(COMMANDS)
