@@ -21,7 +21,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict
 
-from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.errors import already_replaced, require_source
 
 _METHOD = "_create_account_specific_backend"
 _ORIGINAL: Callable[..., None] = BackendDict.__dict__[_METHOD]
@@ -40,11 +40,8 @@ def _create_account_specific_backend(self: Any, account_id: str) -> None:
 
 
 def apply() -> None:
-    current = BackendDict.__dict__.get(_METHOD)
-    if current is _create_account_specific_backend:
+    if already_replaced(BackendDict, _METHOD, _ORIGINAL, _create_account_specific_backend):
         return
-    if current is not _ORIGINAL:
-        raise MotoPatchError(f"BackendDict.{_METHOD} is not moto's own")
     require_source(
         _ORIGINAL,
         "with backend_lock:",

@@ -24,6 +24,19 @@ def require_source(function: Callable[..., Any], *needles: str) -> None:
             raise MotoPatchError(f"{name} no longer contains {needle!r}")
 
 
+def already_replaced(
+    owner: type, name: str, original: Callable[..., Any], replacement: Callable[..., Any]
+) -> bool:
+    """Whether ``owner.name`` is ``replacement`` already; fail if it is neither that nor
+    moto's ``original`` (someone else replaced it, or moto changed)."""
+    current = owner.__dict__.get(name)
+    if current is replacement:
+        return True
+    if current is not original:
+        raise MotoPatchError(f"{owner.__name__}.{name} is not moto's own")
+    return False
+
+
 # (name a moto module imported, moto's own function, the replacement)
 Replacement = tuple[str, Callable[..., Any], Callable[..., Any]]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from moto.stepfunctions.parser.models import StepFunctionsParserBackend
 
-from local.moto_patches.errors import MotoPatchError, require_source
+from local.moto_patches.errors import already_replaced, require_source
 
 _ORIGINAL: Callable[..., list[Any]] = StepFunctionsParserBackend.__dict__["_get_executions"]
 
@@ -33,11 +33,9 @@ def _get_executions(self: Any, execution_status: Any = None) -> list[Any]:
 
 
 def apply() -> None:
-    current = StepFunctionsParserBackend.__dict__.get("_get_executions")
-    if current is _get_executions:
+    backend = StepFunctionsParserBackend
+    if already_replaced(backend, "_get_executions", _ORIGINAL, _get_executions):
         return
-    if current is not _ORIGINAL:
-        raise MotoPatchError("StepFunctionsParserBackend._get_executions is not moto's own")
     require_source(_ORIGINAL, "sm.executions", "execution.status")
     for caller in ("send_task_success", "send_task_failure", "send_task_heartbeat"):
         require_source(getattr(StepFunctionsParserBackend, caller), "exec_worker.env")

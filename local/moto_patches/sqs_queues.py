@@ -31,6 +31,7 @@ from local.moto_patches.actions import camelcase_to_underscores
 from local.moto_patches.errors import (
     MotoPatchError,
     Replacement,
+    already_replaced,
     replace_imported,
     require_source,
 )
@@ -68,11 +69,9 @@ _NAMES: tuple[Replacement, ...] = (
 
 
 def apply() -> None:
-    current = SQSBackend.__dict__.get("is_message_valid_based_on_retention_period")
-    if current is is_message_valid_based_on_retention_period:
+    check = is_message_valid_based_on_retention_period
+    if already_replaced(SQSBackend, check.__name__, _ORIGINAL_CHECK, check):
         return
-    if current is not _ORIGINAL_CHECK:
-        raise MotoPatchError("SQSBackend.is_message_valid_based_on_retention_period is not moto's")
     require_source(_ORIGINAL_CHECK, "get_queue_attributes(", _RETENTION, "unix_time()")
     require_source(SQSBackend.receive_message, "is_message_valid_based_on_retention_period(")
     require_source(Queue.attributes.fget, "camelcase_to_underscores(attribute)")  # type: ignore[attr-defined]
