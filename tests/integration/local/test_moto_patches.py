@@ -30,6 +30,7 @@ from local import moto_patches
 from local.moto_patches import asl_trees, dispatch, event_templates, sfn_clients, signals
 from local.moto_patches.errors import MotoPatchError
 from tests.support.polling import wait_until
+from tests.support.tables import create_streamed_table
 
 REGION = "us-east-1"
 DEFINITION = json.dumps(
@@ -133,13 +134,7 @@ def test_a_stream_record_and_an_email_wake_their_listeners() -> None:
     signals.MAIL.subscribe(mail)
     try:
         dynamodb = boto3.client("dynamodb", region_name=REGION)
-        dynamodb.create_table(
-            TableName="t",
-            KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
-            BillingMode="PAY_PER_REQUEST",
-            StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-        )
+        create_streamed_table(dynamodb, "t")
         assert not streams.is_set()
         dynamodb.put_item(TableName="t", Item={"k": {"S": "a"}})
         assert streams.is_set()

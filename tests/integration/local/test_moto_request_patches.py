@@ -26,6 +26,7 @@ from moto.sqs.models import SQSBackend, sqs_backends
 from local import moto_patches
 from local.moto_patches import backends, dynamodb_transactions, sqs_queues
 from local.moto_patches.errors import MotoPatchError
+from tests.support.tables import create_streamed_table
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -135,15 +136,7 @@ def test_a_retention_patch_on_a_moved_moto_fails_loudly(monkeypatch: pytest.Monk
 
 
 def _ledger(dynamodb: Any) -> str:
-    dynamodb.create_table(
-        TableName="ledger",
-        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-    )
-    stream: str = dynamodb.describe_table(TableName="ledger")["Table"]["LatestStreamArn"]
-    return stream
+    return create_streamed_table(dynamodb, "ledger")
 
 
 def _stream_records(stream_arn: str) -> list[Any]:

@@ -17,6 +17,7 @@ from local.lambda_runtime import LocalFunction
 from local.mailbox import Mailbox
 from services.orders.wiring import WIRING
 from tests.support.polling import wait_until
+from tests.support.tables import create_streamed_table
 
 REGION = "us-east-1"
 NEVER = 3600.0  # a sleep no test waits out: only a wake-up can end it
@@ -43,13 +44,7 @@ class CountingStreamSource(DynamoDbStreamEventSource):
 def test_a_stream_record_wakes_its_poller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(event_sources, "IDLE_CEILING_SECONDS", NEVER)
     dynamodb = boto3.client("dynamodb", region_name=REGION)
-    stream = dynamodb.create_table(
-        TableName="pushed",
-        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
-    )["TableDescription"]["LatestStreamArn"]
+    stream = create_streamed_table(dynamodb, "pushed")
     seen: list[str] = []
 
     def handler(event: dict[str, Any], _: Any) -> dict[str, Any]:
