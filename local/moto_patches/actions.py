@@ -26,8 +26,8 @@ from moto.core import responses
 from moto.core.responses import BaseResponse
 
 from local.moto_patches.errors import (
-    MotoPatchError,
     Replacement,
+    already_replaced,
     replace_imported,
     require_source,
 )
@@ -35,7 +35,6 @@ from local.moto_patches.errors import (
 _ORIGINAL_NAMES: Callable[[object], list[str]] = moto.core.utils.method_names_from_class
 _ORIGINAL_CAMELCASE: Callable[[str], str] = moto.core.utils.camelcase_to_underscores
 _ORIGINAL_GET_ACTION: Callable[[Any], str] = BaseResponse.__dict__["_get_action"]
-_RESPONSES: Any = responses  # the names it imported from moto.core.utils are replaced there
 _names: dict[object, list[str]] = {}
 _lock = threading.Lock()
 
@@ -70,10 +69,8 @@ _NAMES: tuple[Replacement, ...] = (
 
 
 def apply() -> None:
-    if _RESPONSES.method_names_from_class is method_names_from_class:
+    if already_replaced(BaseResponse, "_get_action", _ORIGINAL_GET_ACTION, _get_action):
         return
-    if BaseResponse.__dict__.get("_get_action") is not _ORIGINAL_GET_ACTION:
-        raise MotoPatchError("BaseResponse._get_action is not moto's own")
     require_source(_ORIGINAL_GET_ACTION, "self._get_action_from_request(self.normalized_request)")
     require_source(BaseResponse.dispatch, "cls()._dispatch(")  # one response object per request
     require_source(_ORIGINAL_NAMES, "inspect.getmembers(clazz")
