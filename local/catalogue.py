@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from local.loopback import is_loopback
 from local.provision import LocalNames
+from local.settings import LocalStackSettings
 from local.stack_options import add_stack_options
 from services.orders.adapters.catalogue import DynamoCatalogue
 from services.orders.domain.catalogue import CatalogueEntry
@@ -66,7 +67,7 @@ def local_catalogue(endpoint_url: str, prefix: str, region: str = "us-east-1") -
     return DynamoCatalogue(dynamodb, table_name(prefix))
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Any, settings: LocalStackSettings) -> None:
     """Register ``shop catalogue list|put`` on the ``shop`` command line's subparsers."""
     catalogue = commands.add_parser("catalogue", help="what the local shop sells: list or put")
     actions = catalogue.add_subparsers(dest="catalogue_command", required=True)
@@ -78,7 +79,7 @@ def add_parser(commands: Any) -> None:
     put.add_argument("--currency", required=True, help="ISO 4217 code, e.g. EUR")
     put.add_argument("--inactive", action="store_true", help="listed but not for sale")
     for sub in (listing, put):
-        add_stack_options(sub)
+        add_stack_options(sub, settings)
 
 
 def command(args: argparse.Namespace) -> int:

@@ -41,6 +41,7 @@ def _item(text: str) -> dict[str, Any]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    settings = LocalStackSettings()  # the defaults of every verb that finds a running stack
     parser = argparse.ArgumentParser(prog="shop", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -89,23 +90,23 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in (place, get, listing, timeline, cancel):
         sub.add_argument("--email", default=DEMO_EMAIL, help=f"who signs in (default {DEMO_EMAIL})")
         customers_cli.add_password(sub)
-        add_moto_url(sub)
+        add_moto_url(sub, settings)
     outbox = commands.add_parser("outbox", help="emails and owner messages, newest first")
     outbox.add_argument("--limit", type=int, default=10)
     for sub in (place, get, listing, timeline, cancel, outbox):
-        add_gateway_url(sub)
-    customers_cli.add_parser(commands)
+        add_gateway_url(sub, settings)
+    customers_cli.add_parser(commands, settings)
     bench_cli.add_parser(commands)
-    dlq.add_parser(commands)
-    events_command.add_parser(commands)
+    dlq.add_parser(commands, settings)
+    events_command.add_parser(commands, settings)
     cost.add_arguments(
         commands.add_parser("cost", help="AWS cost per order and per month, ours vs all-Lambda")
     )
     coldstart.add_arguments(
         commands.add_parser("coldstart", help="import time of each handler in fresh processes")
     )
-    keys.add_parser(commands)
-    catalogue.add_parser(commands)
+    keys.add_parser(commands, settings)
+    catalogue.add_parser(commands, settings)
     return parser
 
 

@@ -35,7 +35,9 @@ def add_password(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], settings: LocalStackSettings
+) -> None:
     customers = commands.add_parser("customers", help="customers of a running local stack")
     verbs = customers.add_subparsers(dest="customer_command", required=True)
     add = verbs.add_parser("add", help="create a customer whose email is verified")
@@ -46,7 +48,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token.add_argument("email")
     add_password(token)
     for verb in (add, token):
-        add_moto_url(verb)
+        add_moto_url(verb, settings)
 
 
 def directory(moto_url: str) -> CustomerDirectory:

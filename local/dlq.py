@@ -23,7 +23,7 @@ from typing import Any
 
 from local.loopback import local_client
 from local.queues import queue_depth
-from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION, LocalStackSettings
 from local.stack_options import add_stack_options
 
 DLQ_SUFFIX = "-dlq"
@@ -257,14 +257,14 @@ def print_redrive(results: list[RedriveResult], out: Callable[[str], None]) -> i
 # --- ``shop dlq`` -------------------------------------------------------------------------
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Any, settings: LocalStackSettings) -> None:
     """Register ``shop dlq list|redrive`` on the ``shop`` command line's subparsers."""
     dlq = commands.add_parser("dlq", help="dead letters of a running stack: list or redrive")
     actions = dlq.add_subparsers(dest="dlq_command", required=True)
     listing = actions.add_parser("list", help="messages per DLQ: detail-type and order id")
     redrive = actions.add_parser("redrive", help="move every dead letter back to its queue")
     for sub in (listing, redrive):
-        add_stack_options(sub)
+        add_stack_options(sub, settings)
 
 
 def command(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from events.models import EVENTS_BY_DETAIL_TYPE
 from local import tail
 from local.loopback import local_client
 from local.paths import EVENT_EXAMPLES_DIR
+from local.settings import LocalStackSettings
 from local.stack_options import add_moto_url
 
 DEFAULT_BUS = "shop"
@@ -68,7 +69,7 @@ def sample(
     return event
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Any, settings: LocalStackSettings) -> None:
     """Register ``shop events tail|sample`` on the ``shop`` command line's subparsers."""
     parser = commands.add_parser("events", help="watch the bus live, or print an example event")
     actions = parser.add_subparsers(dest="events_command", required=True)
@@ -87,7 +88,7 @@ def add_parser(commands: Any) -> None:
     tail_parser.add_argument(
         "--json", action="store_true", help="print each whole event (envelope and detail)"
     )
-    add_moto_url(tail_parser)
+    add_moto_url(tail_parser, settings)
     tail_parser.add_argument("--bus", default=DEFAULT_BUS, help=f"(default {DEFAULT_BUS})")
     sample_parser = actions.add_parser(
         "sample", help="print a published example event, as a rule delivers it"

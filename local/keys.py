@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from local.loopback import local_client
-from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION
+from local.settings import DEFAULT_MOTO_URL, DEFAULT_REGION, LocalStackSettings
 from local.stack_options import add_stack_options
 
 SIGNING_KEY = "signing-key"
@@ -42,14 +42,14 @@ def rotate(secretsmanager: Any, secret_id: str) -> tuple[str, str | None]:
     return str(after["VersionId"]), str(before["VersionId"])
 
 
-def add_parser(commands: Any) -> None:
+def add_parser(commands: Any, settings: LocalStackSettings) -> None:
     """Register ``shop keys rotate`` on the ``shop`` command line's subparsers."""
     keys = commands.add_parser("keys", help="the approval links' signing key: rotate it")
     actions = keys.add_subparsers(dest="keys_command", required=True)
     rotate_cmd = actions.add_parser(
         "rotate", help="sign new links with a new key; open links keep working"
     )
-    add_stack_options(rotate_cmd)
+    add_stack_options(rotate_cmd, settings)
 
 
 def command(args: argparse.Namespace) -> int:
